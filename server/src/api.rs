@@ -1,0 +1,11 @@
+//! JSON API handlers, one module per resource.
+
+pub mod health;
+pub mod help;
+
+use crate::Error;
+
+/// Fallback for every path that has no route.
+pub async fn not_found() -> Error {
+    Error::NotFound
+}

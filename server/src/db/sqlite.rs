@@ -1,0 +1,156 @@
+//! SQLite backend: a file next to the server, written with full fsync (WAL, synchronous=FULL),
+//! because an acknowledged write must survive a crash.
+
+use super::{DbError, Snapshot, StoredContact, StoredRegion, enum_name, parse_enum};
+use crate::dataset::Dataset;
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub(super) async fn connect(url: &str) -> Result<SqlitePool, DbError> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    Ok(pool)
+}
+
+pub(super) async fn ping(pool: &SqlitePool) -> Result<(), DbError> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
+}
+
+pub(super) async fn is_empty(pool: &SqlitePool) -> Result<bool, DbError> {
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM regions")
+        .fetch_one(pool)
+        .await?;
+    Ok(count == 0)
+}
+
+pub(super) async fn import(pool: &SqlitePool, data: &Dataset) -> Result<(), DbError> {
+    let mut tx = pool.begin().await?;
+    for r in &data.regions {
+        sqlx::query(
+            "INSERT INTO regions (ars, name, level, in_115) VALUES (?, ?, ?, ?)
+             ON CONFLICT (ars) DO UPDATE SET name = excluded.name, level = excluded.level,
+                                             in_115 = excluded.in_115",
+        )
+        .bind(&r.ars)
+        .bind(&r.name)
+        .bind(enum_name(&r.level))
+        .bind(r.in_115)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for s in &data.services {
+        sqlx::query(
+            "INSERT INTO services (leika, name) VALUES (?, ?)
+             ON CONFLICT (leika) DO UPDATE SET name = excluded.name",
+        )
+        .bind(&s.leika)
+        .bind(&s.name)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for c in &data.contacts {
+        sqlx::query("DELETE FROM contacts WHERE id = ?")
+            .bind(&c.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO contacts (id, name, level, region_ars, is_115, channels, hours)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&c.id)
+        .bind(&c.name)
+        .bind(enum_name(&c.level))
+        .bind(&c.region)
+        .bind(c.is_115)
+        .bind(to_json(&c.channels))
+        .bind(to_json(&c.hours))
+        .execute(&mut *tx)
+        .await?;
+        for leika in &c.services {
+            sqlx::query("INSERT INTO contact_services (contact_id, leika) VALUES (?, ?)")
+                .bind(&c.id)
+                .bind(leika)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    for p in &data.postcodes {
+        sqlx::query("INSERT OR IGNORE INTO postcodes (plz, ars) VALUES (?, ?)")
+            .bind(&p.plz)
+            .bind(&p.ars)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn snapshot(pool: &SqlitePool) -> Result<Snapshot, DbError> {
+    let regions = sqlx::query("SELECT ars, name, level, in_115 FROM regions ORDER BY ars")
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(StoredRegion {
+                ars: row.try_get("ars")?,
+                name: row.try_get("name")?,
+                level: parse_enum(row.try_get::<&str, _>("level")?)?,
+                in_115: row.try_get("in_115")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+
+    let service_rows = sqlx::query("SELECT contact_id, leika FROM contact_services ORDER BY leika")
+        .fetch_all(pool)
+        .await?;
+    let mut services: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for row in service_rows {
+        services
+            .entry(row.try_get("contact_id")?)
+            .or_default()
+            .push(row.try_get("leika")?);
+    }
+
+    let contacts = sqlx::query(
+        "SELECT id, name, level, region_ars, is_115, channels, hours FROM contacts ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let id: String = row.try_get("id")?;
+        Ok(StoredContact {
+            services: services.remove(&id).unwrap_or_default(),
+            name: row.try_get("name")?,
+            level: parse_enum(row.try_get::<&str, _>("level")?)?,
+            region_ars: row.try_get("region_ars")?,
+            is_115: row.try_get("is_115")?,
+            channels: from_json(row.try_get("channels")?, &id)?,
+            hours: from_json(row.try_get("hours")?, &id)?,
+            id,
+        })
+    })
+    .collect::<Result<Vec<_>, DbError>>()?;
+
+    Ok(Snapshot { regions, contacts })
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str, id: &str) -> Result<T, DbError> {
+    serde_json::from_str(text).map_err(|e| DbError::Corrupt(format!("contact `{id}`: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("wire types always serialise")
+}

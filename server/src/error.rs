@@ -1,0 +1,81 @@
+//! The server's one error type and its mapping to HTTP answers.
+//!
+//! Every error answer has the body `{"error": "<stable_code>", "message": "…"}`. Internal causes
+//! (database failures) are logged and never sent to the client.
+
+use crate::db::DbError;
+use crate::domain::{ArsError, LeikaError};
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use wire::ErrorBody;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A required query parameter is absent.
+    #[error("The query parameter `{0}` is required.")]
+    MissingParameter(&'static str),
+    /// The query string could not be read at all.
+    #[error("The query string is malformed: {0}")]
+    BadQuery(String),
+    /// `ars` is not a 12-digit Amtlicher Regionalschlüssel.
+    #[error(transparent)]
+    InvalidArs(#[from] ArsError),
+    /// `leika` is not a 14-digit Leistungsschlüssel.
+    #[error(transparent)]
+    InvalidLeika(#[from] LeikaError),
+    /// Neither the region nor any of its ancestors has a contact.
+    #[error("No contact is known for region {0} or any region above it.")]
+    NoContact(String),
+    /// The path does not exist.
+    #[error("There is nothing at this address.")]
+    NotFound,
+    /// The widget's files were not built into this binary.
+    #[error("The widget has not been built into this server; run `cargo xtask build`.")]
+    WidgetNotBuilt,
+    /// The database failed; details go to the log only.
+    #[error("The service is temporarily unavailable. Please try again later.")]
+    Database(#[from] DbError),
+}
+
+impl Error {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MissingParameter(_) => "missing_parameter",
+            Self::BadQuery(_) => "bad_query",
+            Self::InvalidArs(_) => "invalid_ars",
+            Self::InvalidLeika(_) => "invalid_leika",
+            Self::NoContact(_) => "no_contact",
+            Self::NotFound => "not_found",
+            Self::WidgetNotBuilt => "widget_not_built",
+            Self::Database(_) => "database_unavailable",
+        }
+    }
+
+    /// HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::MissingParameter(_)
+            | Self::BadQuery(_)
+            | Self::InvalidArs(_)
+            | Self::InvalidLeika(_) => StatusCode::BAD_REQUEST,
+            Self::NoContact(_) | Self::NotFound => StatusCode::NOT_FOUND,
+            Self::WidgetNotBuilt | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if let Self::Database(cause) = &self {
+            tracing::error!(error = %cause, "database error while answering a request");
+        }
+        let body = ErrorBody {
+            error: self.code().to_string(),
+            message: self.to_string(),
+        };
+        (self.status(), Json(body)).into_response()
+    }
+}

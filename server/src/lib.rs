@@ -1,0 +1,24 @@
+//! Anlaufstelle server library: everything the `anlaufstelle` binary does, as a library so that
+//! tests can run the router in-process.
+//!
+//! [`app`] builds the HTTP application from an [`AppState`]; `main.rs` only parses the command
+//! line, opens the database and serves.
+
+pub mod api;
+pub mod assets;
+pub mod cli;
+pub mod dataset;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod resolve;
+pub mod routes;
+pub mod state;
+
+pub use error::Error;
+pub use state::AppState;
+
+/// The whole HTTP application: API, widget assets and demo page.
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state)
+}

@@ -1,0 +1,33 @@
+//! Every route of the server, in one place.
+
+use crate::{AppState, api, assets};
+use axum::Router;
+use axum::http::{Method, header};
+use axum::response::Redirect;
+use axum::routing::get;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+/// Builds the router with its middleware.
+pub fn router(state: AppState) -> Router {
+    // The widget runs on third-party portal pages, so its API and assets must be readable
+    // cross-origin. No credentials are ever involved: the widget sends no cookies.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH]);
+
+    Router::new()
+        .route("/healthz", get(api::health::get_healthz))
+        .route("/readyz", get(api::health::get_readyz))
+        .route("/api/v1/help", get(api::help::get_help))
+        .route("/widget/v1/{file}", get(assets::get_widget_asset))
+        .route("/demo", get(|| async { Redirect::permanent("/demo/") }))
+        .route("/demo/", get(assets::get_demo_index))
+        .route("/demo/{file}", get(assets::get_demo_asset))
+        .route("/", get(|| async { Redirect::temporary("/demo/") }))
+        .fallback(api::not_found)
+        .layer(cors)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

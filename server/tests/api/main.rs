@@ -1,0 +1,108 @@
+//! In-process API tests: the router runs without a socket, each test on a fresh SQLite file.
+//! Modules mirror the routes; `cli` runs the real binary for its command-line contract.
+
+mod assets;
+mod cli;
+mod health;
+mod help;
+
+use anlaufstelle::dataset::{Dataset, SAMPLE_JSON};
+use anlaufstelle::db::Db;
+use anlaufstelle::{AppState, app};
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt as _;
+use tempfile::TempDir;
+use tower::ServiceExt as _;
+
+/// The application under test plus the directory holding its database.
+pub struct TestApp {
+    pub state: AppState,
+    _dir: TempDir,
+}
+
+/// A buffered response.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
+        })
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("missing header {name}"))
+    }
+
+    /// Asserts the error shape `{"error": code, "message": …}` and the status.
+    pub fn assert_error(&self, status: StatusCode, code: &str) {
+        assert_eq!(self.status, status, "{}", String::from_utf8_lossy(&self.body));
+        let json = self.json();
+        assert_eq!(json["error"], code);
+        let message = json["message"].as_str().expect("message is a string");
+        assert!(!message.is_empty());
+    }
+}
+
+impl TestApp {
+    /// A fresh database with the bundled sample data.
+    pub async fn with_sample_data() -> Self {
+        let app = Self::empty().await;
+        let data = Dataset::from_json(SAMPLE_JSON).expect("sample data parses");
+        app.state.db.import(&data).await.expect("sample data imports");
+        app.state.reload().await.expect("index rebuilds");
+        app
+    }
+
+    /// A fresh, empty database.
+    pub async fn empty() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite:{}", dir.path().join("test.sqlite").display());
+        let db = Db::connect(&url).await.expect("database opens");
+        let state = AppState::load(db).await.expect("state loads");
+        Self { state, _dir: dir }
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.request(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        let response = app(self.state.clone())
+            .oneshot(request)
+            .await
+            .expect("router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get_help(&self, ars: &str, leika: Option<&str>) -> TestResponse {
+        let uri = match leika {
+            Some(leika) => format!("/api/v1/help?ars={ars}&leika={leika}"),
+            None => format!("/api/v1/help?ars={ars}"),
+        };
+        self.get(&uri).await
+    }
+}

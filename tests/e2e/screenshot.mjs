@@ -1,0 +1,24 @@
+// Writes screenshots of the demo page at desktop and phone widths: `cargo xtask screenshot`.
+import { join } from "node:path";
+import { launchBrowser, startServer } from "./support.mjs";
+
+const outDir = process.argv[2];
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  for (const [name, viewport] of [
+    ["desktop", { width: 1280, height: 900 }],
+    ["phone", { width: 390, height: 844 }],
+  ]) {
+    const page = await browser.newPage({ viewport, deviceScaleFactor: name === "phone" ? 2 : 1 });
+    await page.goto(`${server.url}/demo/`);
+    await page.locator("anlaufstelle-hilfe .as-name").waitFor();
+    const path = join(outDir, `screenshot-${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    console.log(`wrote ${path}`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}

@@ -1,0 +1,57 @@
+// Shared helpers for the browser tests: start the real server binary on a free port with a
+// fresh SQLite database, and launch Debian's Chromium through playwright-core.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+
+/** Starts `anlaufstelle serve` on 127.0.0.1:0 with sample data; resolves once it listens. */
+export async function startServer(extraArgs = []) {
+  const bin = process.env.ANLAUFSTELLE_BIN;
+  if (!bin) throw new Error("ANLAUFSTELLE_BIN is not set; run the tests through `cargo xtask test`");
+  const dataDir = mkdtempSync(join(tmpdir(), "anlaufstelle-e2e-"));
+  const child = spawn(
+    bin,
+    ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--sample-data", ...extraArgs],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let log = "";
+  child.stderr.on("data", (chunk) => (log += chunk));
+  const url = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const match = line.match(/^listening on (http:\/\/\S+)$/);
+      if (match) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code} before listening:\n${log}`)));
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await once(child, "exit");
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Debian Chromium with the flags this machine needs (no background networking). */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}

@@ -1,0 +1,324 @@
+//! Wire types: the JSON shapes that travel between the server and the widget.
+//!
+//! Both sides depend on this crate, so a field renamed here is renamed everywhere at once.
+//! The crate holds plain data only — no validation, no I/O — because it is compiled into the
+//! size-sensitive wasm widget as well as the server. Keys such as the ARS travel as strings;
+//! the server parses them into its own newtypes at the edge.
+
+use serde::{Deserialize, Serialize};
+
+/// Answer of `GET /api/v1/help`: who helps a citizen of one region with one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpResponse {
+    /// The region the citizen asked about (12-digit ARS), as requested.
+    pub ars: String,
+    /// The service (14-digit LeiKa key) the citizen asked about, if any.
+    pub leika: Option<String>,
+    /// The 1st-level contact: the first place a citizen should turn to.
+    pub first_level: ResolvedContact,
+}
+
+/// A contact together with the reason it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedContact {
+    /// The contact itself.
+    pub contact: Contact,
+    /// The region the contact is assigned to, which may be an ancestor of the requested one.
+    pub resolved_from: RegionRef,
+}
+
+/// A region named by its ARS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionRef {
+    /// 12-digit Amtlicher Regionalschlüssel.
+    pub ars: String,
+    /// Human-readable name, e.g. "Freie Hansestadt Bremen".
+    pub name: String,
+    /// Administrative level of the region.
+    pub level: RegionLevel,
+}
+
+/// Administrative levels of the ARS hierarchy, from the top down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionLevel {
+    /// The Federation (`000000000000`).
+    Bund,
+    /// One of the 16 Länder.
+    Land,
+    /// Regierungsbezirk.
+    Regierungsbezirk,
+    /// Kreis or kreisfreie Stadt.
+    Kreis,
+    /// Gemeindeverband (Amt, Verbandsgemeinde, …).
+    Gemeindeverband,
+    /// Gemeinde.
+    Gemeinde,
+}
+
+/// A point of contact (Anlaufstelle) as the citizen sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Stable identifier, unique across the data set.
+    pub id: String,
+    /// Display name, e.g. "Behördennummer 115".
+    pub name: String,
+    /// Support level this contact serves.
+    pub level: SupportLevel,
+    /// Whether this is the Behördennummer 115.
+    pub is_115: bool,
+    /// Ways to reach the contact, in the order they should be shown.
+    pub channels: Vec<Channel>,
+    /// Regular weekly opening hours; empty means "no fixed hours published".
+    pub hours: Vec<WeeklyHours>,
+}
+
+/// Support levels of an online service's help structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportLevel {
+    /// 1st level: 115 or the region's own service centre.
+    First,
+    /// 2nd level, subject matter (the Fachstelle).
+    SecondFachlich,
+    /// 2nd level, technical (the operating IT provider).
+    SecondTechnisch,
+    /// 3rd level.
+    Third,
+}
+
+/// One way to reach a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    /// What kind of channel this is.
+    pub kind: ChannelKind,
+    /// Phone number, e-mail address or URL.
+    pub value: String,
+    /// Optional label shown instead of the bare kind, e.g. "Servicetelefon".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// Channel kinds; the XZuFi `Kommunikation` code of each is given by [`ChannelKind::xzufi_code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    /// Landline phone.
+    Phone,
+    /// Mobile phone.
+    Mobile,
+    /// Fax.
+    Fax,
+    /// E-mail address.
+    Email,
+    /// Web page.
+    Web,
+    /// Web contact form.
+    ContactForm,
+}
+
+impl ChannelKind {
+    /// The XZuFi channel code (`Kommunikation.kanal`) for this kind.
+    pub fn xzufi_code(self) -> &'static str {
+        match self {
+            Self::Email => "01",
+            Self::Phone => "02",
+            Self::Mobile => "03",
+            Self::Fax => "04",
+            Self::Web | Self::ContactForm => "09",
+        }
+    }
+}
+
+/// Days of the week, Monday first as in German usage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weekday {
+    /// Montag.
+    Mon,
+    /// Dienstag.
+    Tue,
+    /// Mittwoch.
+    Wed,
+    /// Donnerstag.
+    Thu,
+    /// Freitag.
+    Fri,
+    /// Samstag.
+    Sat,
+    /// Sonntag.
+    Sun,
+}
+
+impl Weekday {
+    /// German two-letter abbreviation ("Mo", "Di", …).
+    pub fn short_de(self) -> &'static str {
+        match self {
+            Self::Mon => "Mo",
+            Self::Tue => "Di",
+            Self::Wed => "Mi",
+            Self::Thu => "Do",
+            Self::Fri => "Fr",
+            Self::Sat => "Sa",
+            Self::Sun => "So",
+        }
+    }
+
+    /// Full German name ("Montag", …), for screen readers.
+    pub fn long_de(self) -> &'static str {
+        match self {
+            Self::Mon => "Montag",
+            Self::Tue => "Dienstag",
+            Self::Wed => "Mittwoch",
+            Self::Thu => "Donnerstag",
+            Self::Fri => "Freitag",
+            Self::Sat => "Samstag",
+            Self::Sun => "Sonntag",
+        }
+    }
+}
+
+/// Opening hours on one weekday, local time in Europe/Berlin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklyHours {
+    /// The weekday.
+    pub day: Weekday,
+    /// Opening time, `HH:MM`.
+    pub opens: String,
+    /// Closing time, `HH:MM`.
+    pub closes: String,
+}
+
+/// A run of consecutive weekdays sharing the same hours, for compact display ("Mo–Fr 08:00–18:00").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoursRun {
+    /// First day of the run.
+    pub first: Weekday,
+    /// Last day of the run (equal to `first` for a single day).
+    pub last: Weekday,
+    /// Opening times on these days, each `(opens, closes)`, in order.
+    pub times: Vec<(String, String)>,
+}
+
+/// Groups weekly hours into runs of consecutive days with identical times.
+///
+/// Several ranges on one day (e.g. a lunch break) stay together; days without hours end a run.
+pub fn group_hours(hours: &[WeeklyHours]) -> Vec<HoursRun> {
+    let mut sorted: Vec<&WeeklyHours> = hours.iter().collect();
+    sorted.sort_by(|a, b| (a.day, &a.opens).cmp(&(b.day, &b.opens)));
+
+    // Collect each day's times in order.
+    let mut per_day: Vec<(Weekday, Vec<(String, String)>)> = Vec::new();
+    for h in sorted {
+        let range = (h.opens.clone(), h.closes.clone());
+        match per_day.last_mut() {
+            Some((day, times)) if *day == h.day => times.push(range),
+            _ => per_day.push((h.day, vec![range])),
+        }
+    }
+
+    let mut runs: Vec<HoursRun> = Vec::new();
+    for (day, times) in per_day {
+        match runs.last_mut() {
+            Some(run) if run.times == times && next_day(run.last) == Some(day) => run.last = day,
+            _ => runs.push(HoursRun {
+                first: day,
+                last: day,
+                times,
+            }),
+        }
+    }
+    runs
+}
+
+fn next_day(day: Weekday) -> Option<Weekday> {
+    use Weekday::*;
+    match day {
+        Mon => Some(Tue),
+        Tue => Some(Wed),
+        Wed => Some(Thu),
+        Thu => Some(Fri),
+        Fri => Some(Sat),
+        Sat => Some(Sun),
+        Sun => None,
+    }
+}
+
+/// Body of every error answer of the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable, snake_case error code that clients may branch on.
+    pub error: String,
+    /// Explanation for a person; wording may change, the code does not.
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(day: Weekday, opens: &str, closes: &str) -> WeeklyHours {
+        WeeklyHours {
+            day,
+            opens: opens.into(),
+            closes: closes.into(),
+        }
+    }
+
+    #[test]
+    fn weekdays_with_equal_hours_form_one_run() {
+        let hours: Vec<_> = [Weekday::Fri, Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu]
+            .into_iter()
+            .map(|d| h(d, "08:00", "18:00"))
+            .collect();
+        let runs = group_hours(&hours);
+        assert_eq!(runs.len(), 1);
+        assert_eq!((runs[0].first, runs[0].last), (Weekday::Mon, Weekday::Fri));
+    }
+
+    #[test]
+    fn a_gap_or_different_hours_start_a_new_run() {
+        let hours = vec![
+            h(Weekday::Mon, "08:00", "12:00"),
+            h(Weekday::Mon, "13:00", "16:00"),
+            h(Weekday::Tue, "08:00", "12:00"),
+            h(Weekday::Tue, "13:00", "16:00"),
+            h(Weekday::Thu, "08:00", "12:00"),
+            h(Weekday::Thu, "13:00", "16:00"),
+            h(Weekday::Fri, "08:00", "12:00"),
+        ];
+        let runs = group_hours(&hours);
+        let summary: Vec<_> = runs
+            .iter()
+            .map(|r| (r.first, r.last, r.times.len()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (Weekday::Mon, Weekday::Tue, 2),
+                (Weekday::Thu, Weekday::Thu, 2),
+                (Weekday::Fri, Weekday::Fri, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn channel_kinds_map_to_xzufi_codes() {
+        assert_eq!(ChannelKind::Email.xzufi_code(), "01");
+        assert_eq!(ChannelKind::Phone.xzufi_code(), "02");
+        assert_eq!(ChannelKind::Fax.xzufi_code(), "04");
+        assert_eq!(ChannelKind::Web.xzufi_code(), "09");
+    }
+
+    #[test]
+    fn help_response_uses_snake_case_enums_on_the_wire() {
+        let json = serde_json::to_value(Channel {
+            kind: ChannelKind::ContactForm,
+            value: "https://example.org".into(),
+            label: None,
+        })
+        .expect("serialises");
+        assert_eq!(json["kind"], "contact_form");
+        assert!(json.get("label").is_none());
+    }
+}

@@ -1,0 +1,36 @@
+//! `cargo xtask bench`: prints the figures the project tracks.
+//!
+//! Today: the widget's transfer size — raw, gzip and brotli, for the wasm and the JS loader
+//! separately and in total, measured on a fresh release build.
+
+use crate::{tools, widget};
+use anyhow::Result;
+
+pub fn run() -> Result<()> {
+    tools::ensure_wasm_target()?;
+    let bindgen = tools::ensure_wasm_bindgen()?;
+    tools::ensure_npm_packages()?;
+    let (js, wasm) = widget::build(&bindgen)?;
+
+    let mut rows = Vec::new();
+    for (label, path) in [("wasm", &wasm), ("js", &js)] {
+        let bytes = std::fs::read(path)?;
+        rows.push((label, bytes.len(), widget::gzip(&bytes).len(), widget::brotli(&bytes).len()));
+    }
+    let total = rows
+        .iter()
+        .fold((0, 0, 0), |t, r| (t.0 + r.1, t.1 + r.2, t.2 + r.3));
+
+    println!();
+    println!("widget transfer size (bytes; KB = 1000 bytes)");
+    println!("{:<8}{:>12}{:>12}{:>12}", "file", "raw", "gzip -9", "brotli 11");
+    for (label, raw, gz, br) in &rows {
+        println!("{label:<8}{:>12}{:>12}{:>12}", fmt(*raw), fmt(*gz), fmt(*br));
+    }
+    println!("{:<8}{:>12}{:>12}{:>12}", "total", fmt(total.0), fmt(total.1), fmt(total.2));
+    Ok(())
+}
+
+fn fmt(bytes: usize) -> String {
+    format!("{bytes} ({:.1} KB)", bytes as f64 / 1000.0)
+}

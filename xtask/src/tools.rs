@@ -1,0 +1,125 @@
+//! Installs the tools the build and tests need, idempotently: each check is cheap and skips
+//! what is already there, so a fresh machine and a warm one run the same commands.
+
+use crate::{cmd, root, run, target_dir};
+use anyhow::{Context as _, Result, bail};
+use std::path::PathBuf;
+use std::process::Stdio;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// `rustup target add wasm32-unknown-unknown` unless present.
+pub fn ensure_wasm_target() -> Result<()> {
+    let installed = output(cmd("rustup").args(["target", "list", "--installed"]))?;
+    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        run(cmd("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// rustfmt and clippy, which minimal toolchain profiles leave out.
+pub fn ensure_rust_components() -> Result<()> {
+    for (probe, component) in [("fmt", "rustfmt"), ("clippy", "clippy")] {
+        let ok = cmd("cargo")
+            .args([probe, "--version"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            run(cmd("rustup").args(["component", "add", component]))?;
+        }
+    }
+    Ok(())
+}
+
+/// The wasm-bindgen CLI in exactly the version `Cargo.lock` pins for the crate, installed
+/// under `target/tools/` so it never clashes with another project's.
+pub fn ensure_wasm_bindgen() -> Result<PathBuf> {
+    let version = locked_version("wasm-bindgen")?;
+    let tools = target_dir().join("tools");
+    let bin = tools.join("bin").join("wasm-bindgen");
+    let current = cmd(&bin).arg("--version").output().ok();
+    let matches = current.is_some_and(|o| {
+        String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .any(|w| w == version)
+    });
+    if !matches {
+        // No `--locked`: the CLI's own lockfile pins crates the registry mirror lacks.
+        // No default features: they only add TLS for downloading, which the build never does.
+        run(cmd("cargo")
+            .args(["install", "--no-default-features", "wasm-bindgen-cli", "--force"])
+            .args(["--version", &version])
+            .arg("--root")
+            .arg(&tools)
+            .env("CARGO_TARGET_DIR", target_dir().join("tools-build")))?;
+    }
+    Ok(bin)
+}
+
+/// The version of `package` recorded in `Cargo.lock`.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let needle = format!("name = \"{package}\"\n");
+    let at = lock
+        .find(&needle)
+        .with_context(|| format!("{package} is not in Cargo.lock"))?;
+    let rest = &lock[at + needle.len()..];
+    let line = rest.lines().next().unwrap_or_default();
+    let version = line
+        .strip_prefix("version = \"")
+        .and_then(|v| v.strip_suffix('"'))
+        .with_context(|| format!("no version after {package} in Cargo.lock"))?;
+    Ok(version.to_string())
+}
+
+/// `npm ci` when `node_modules` is missing or older than `package-lock.json`.
+pub fn ensure_npm_packages() -> Result<()> {
+    let lock = root().join("package-lock.json");
+    let stamp = root().join("node_modules").join(".package-lock.json");
+    let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let fresh = match (modified(&stamp), modified(&lock)) {
+        (Some(stamp), Some(lock)) => stamp >= lock,
+        _ => false,
+    };
+    if !fresh {
+        run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    Ok(())
+}
+
+/// Path of a local npm tool.
+pub fn npm_bin(name: &str) -> PathBuf {
+    root().join("node_modules").join(".bin").join(name)
+}
+
+/// Debian's Chromium and ChromeDriver (never a downloaded browser); `CHROMIUM` overrides.
+pub fn ensure_chromium() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("CHROMIUM") {
+        return Ok(path.into());
+    }
+    let chromium = PathBuf::from("/usr/bin/chromium");
+    if chromium.exists() && PathBuf::from("/usr/bin/chromedriver").exists() {
+        return Ok(chromium);
+    }
+    let uid = output(cmd("id").arg("-u"))?;
+    if uid.trim() != "0" {
+        bail!("Chromium is missing: install it with `sudo apt-get install chromium chromium-driver`");
+    }
+    run(cmd("apt-get").arg("update").arg("-q"))?;
+    run(cmd("apt-get")
+        .args(["install", "-y", "-q", "chromium", "chromium-driver", "fonts-dejavu-core"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(chromium)
+}
+
+fn output(command: &mut std::process::Command) -> Result<String> {
+    let out = command
+        .output()
+        .with_context(|| format!("cannot start {:?}", command.get_program()))?;
+    if !out.status.success() {
+        bail!("{:?} failed: {}", command.get_program(), String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}

@@ -1,0 +1,100 @@
+//! The widget build: Rust → wasm (size profile, LTO) → wasm-bindgen → wasm-opt → esbuild →
+//! precompressed files in `target/widget-dist/`, which the server embeds.
+
+use crate::{cmd, root, run, target_dir, tools};
+use anyhow::{Context as _, Result};
+use sha2::{Digest, Sha256};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Where the finished widget goes; `server/build.rs` reads the same path.
+pub fn dist_dir() -> PathBuf {
+    root().join("target").join("widget-dist")
+}
+
+/// Builds the widget into [`dist_dir`] and returns the paths of the JS loader and the wasm.
+pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // `cargo rustc --crate-type cdylib` rather than a cdylib+rlib crate type, which would
+    // silently turn LTO off.
+    run(cmd(cargo).args([
+        "rustc", "-p", "widget", "--lib", "--crate-type", "cdylib",
+        "--target", "wasm32-unknown-unknown", "--profile", "widget",
+    ]))?;
+    let raw = target_dir().join("wasm32-unknown-unknown/widget/widget.wasm");
+
+    let work = target_dir().join("widget-build");
+    let pkg = work.join("pkg");
+    run(cmd(wasm_bindgen)
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&pkg)
+        .arg(&raw))?;
+
+    let optimised = work.join("widget.opt.wasm");
+    run(cmd(tools::npm_bin("wasm-opt"))
+        .args(["-Oz", "--converge", "--strip-producers", "--strip-debug"])
+        // The features rustc enables by default for wasm32-unknown-unknown.
+        .args([
+            "--enable-bulk-memory", "--enable-sign-ext", "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-multivalue",
+        ])
+        .arg(pkg.join("widget_bg.wasm"))
+        .arg("-o")
+        .arg(&optimised))?;
+
+    let wasm_bytes = std::fs::read(&optimised).context("reading optimised wasm")?;
+    let digest = Sha256::digest(&wasm_bytes);
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let wasm_name = format!("anlaufstelle-{hash}.wasm");
+
+    let dist = dist_dir();
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).context("clearing old widget build")?;
+    }
+    std::fs::create_dir_all(&dist)?;
+    let wasm = dist.join(&wasm_name);
+    std::fs::write(&wasm, &wasm_bytes)?;
+
+    let js = dist.join("anlaufstelle.js");
+    run(cmd(tools::npm_bin("esbuild"))
+        .arg("widget/loader/loader.js")
+        .args(["--bundle", "--format=iife", "--minify", "--target=es2020", "--legal-comments=none"])
+        .arg(format!("--alias:widget-pkg={}", pkg.join("widget.js").display()))
+        .arg("--loader:.css=text")
+        .arg(format!("--define:__WASM_FILE__=\"{wasm_name}\""))
+        // The glue's default wasm URL uses import.meta.url; the loader always passes the URL.
+        .arg("--log-override:empty-import-meta=silent")
+        .arg(format!("--outfile={}", js.display())))?;
+
+    for file in [&js, &wasm] {
+        let bytes = std::fs::read(file)?;
+        write_twin(file, "br", &brotli(&bytes))?;
+        write_twin(file, "gz", &gzip(&bytes))?;
+    }
+    eprintln!("widget built into {}", dist.display());
+    Ok((js, wasm))
+}
+
+fn write_twin(file: &Path, ext: &str, bytes: &[u8]) -> Result<()> {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    std::fs::write(PathBuf::from(name), bytes).context("writing compressed twin")
+}
+
+/// Brotli at the highest quality, as served.
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        writer.write_all(bytes).expect("writing to a Vec cannot fail");
+    }
+    out
+}
+
+/// Gzip at the highest level, as served.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to a Vec cannot fail");
+    encoder.finish().expect("writing to a Vec cannot fail")
+}
