@@ -11,7 +11,10 @@ use std::{env, fs};
 
 fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let root = manifest.parent().expect("server/ sits in the workspace").to_path_buf();
+    let root = manifest
+        .parent()
+        .expect("server/ sits in the workspace")
+        .to_path_buf();
     let widget_dir = root.join("target").join("widget-dist");
     let demo_dir = root.join("demo");
     println!("cargo:rerun-if-changed={}", widget_dir.display());
@@ -44,9 +47,11 @@ fn write_table(out: &mut String, name: &str, dir: &Path) {
     files.sort();
     writeln!(out, "pub static {name}: &[Asset] = &[").expect("write to String");
     for path in &files {
-        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if file_name.ends_with(".br") || file_name.ends_with(".gz") || file_name.starts_with('.')
-        {
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if file_name.ends_with(".br") || file_name.ends_with(".gz") || file_name.starts_with('.') {
             continue;
         }
         let bytes = fs::read(path).expect("asset is readable");

@@ -69,11 +69,20 @@ fn find(table: &'static [Asset], name: &str) -> Result<&'static Asset, Error> {
 
 fn respond(asset: &'static Asset, request: &HeaderMap, cache_control: &'static str) -> Response {
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(asset.name)));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(asset.name)),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
     headers.insert(header::ETAG, HeaderValue::from_static(asset.etag));
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
 
     let etag_matches = request
         .get_all(header::IF_NONE_MATCH)
@@ -88,7 +97,12 @@ fn respond(asset: &'static Asset, request: &HeaderMap, cache_control: &'static s
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
 
-    let (encoding, body) = match (accepted(request, "br"), asset.br, accepted(request, "gzip"), asset.gz) {
+    let (encoding, body) = match (
+        accepted(request, "br"),
+        asset.br,
+        accepted(request, "gzip"),
+        asset.gz,
+    ) {
         (true, Some(br), _, _) => (Some("br"), br),
         (_, _, true, Some(gz)) => (Some("gzip"), gz),
         _ => (None, asset.body),
@@ -121,9 +135,8 @@ fn accepted(request: &HeaderMap, coding: &str) -> bool {
 /// `name-<16 hex digits>.ext` marks content-addressed, immutable files.
 fn is_fingerprinted(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default();
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn content_type(name: &str) -> &'static str {
@@ -146,7 +159,10 @@ mod tests {
 
     fn with_accept(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).expect("ascii"));
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).expect("ascii"),
+        );
         h
     }
 

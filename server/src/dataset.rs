@@ -131,7 +131,10 @@ impl Dataset {
         let mut ids = std::collections::HashSet::new();
         for (i, c) in self.contacts.iter().enumerate() {
             if !ids.insert(c.id.as_str()) {
-                push(format!("contacts[{i}].id"), format!("`{}` appears twice", c.id));
+                push(
+                    format!("contacts[{i}].id"),
+                    format!("`{}` appears twice", c.id),
+                );
             }
             match c.region.parse::<Ars>() {
                 Ok(ars) if !known.contains(&ars) => push(

@@ -20,7 +20,10 @@ fn main() -> ExitCode {
         Err(err) => {
             // One clear line instead of clap's multi-line usage dump.
             let rendered = err.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: invalid arguments");
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("error: invalid arguments");
             eprintln!("{first} (see `anlaufstelle --help`)");
             return ExitCode::from(2);
         }
@@ -57,9 +60,8 @@ fn main() -> ExitCode {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.database_url.is_none() {
-        std::fs::create_dir_all(&args.data_dir).with_context(|| {
-            format!("cannot create data directory {}", args.data_dir.display())
-        })?;
+        std::fs::create_dir_all(&args.data_dir)
+            .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
     }
     let url = args.database_url();
     let db = Db::connect(&url)
@@ -70,14 +72,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         if db.is_empty().await? {
             let data = Dataset::from_json(SAMPLE_JSON).context("bundled sample data")?;
             db.import(&data).await.context("importing sample data")?;
-            tracing::info!(regions = data.regions.len(), contacts = data.contacts.len(), "imported sample data");
+            tracing::info!(
+                regions = data.regions.len(),
+                contacts = data.contacts.len(),
+                "imported sample data"
+            );
         } else {
             tracing::info!("database already holds data; sample data not imported");
         }
     }
 
     let state = AppState::load(db).await.context("loading contact data")?;
-    tracing::info!(regions = state.index().region_count(), "resolve index built");
+    tracing::info!(
+        regions = state.index().region_count(),
+        "resolve index built"
+    );
     if !anlaufstelle::assets::widget_built() {
         tracing::warn!("this binary was built without the widget; run `cargo xtask build`");
     }

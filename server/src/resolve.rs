@@ -97,15 +97,18 @@ impl Index {
     }
 
     fn region_ref(&self, ars: Ars) -> RegionRef {
-        self.regions.get(&ars).cloned().unwrap_or_else(|| RegionRef {
-            ars: ars.to_string(),
-            name: ars.to_string(),
-            level: if ars == Ars::BUND {
-                wire::RegionLevel::Bund
-            } else {
-                wire::RegionLevel::Land
-            },
-        })
+        self.regions
+            .get(&ars)
+            .cloned()
+            .unwrap_or_else(|| RegionRef {
+                ars: ars.to_string(),
+                name: ars.to_string(),
+                level: if ars == Ars::BUND {
+                    wire::RegionLevel::Bund
+                } else {
+                    wire::RegionLevel::Land
+                },
+            })
     }
 }
 
@@ -155,12 +158,9 @@ mod tests {
     fn resolve(ars: &str, leika: Option<&str>) -> Option<(String, String)> {
         let ars = ars.parse().expect("test ARS");
         let leika = leika.map(|k| k.parse().expect("test LeiKa"));
-        index().help(ars, leika).map(|h| {
-            (
-                h.first_level.contact.id,
-                h.first_level.resolved_from.ars,
-            )
-        })
+        index()
+            .help(ars, leika)
+            .map(|h| (h.first_level.contact.id, h.first_level.resolved_from.ars))
     }
 
     #[test]

@@ -10,7 +10,11 @@ try {
     ["desktop", { width: 1280, height: 900 }],
     ["phone", { width: 390, height: 844 }],
   ]) {
-    const page = await browser.newPage({ viewport, deviceScaleFactor: name === "phone" ? 2 : 1 });
+    const page = await browser.newPage({
+      viewport,
+      deviceScaleFactor: name === "phone" ? 2 : 1,
+      locale: "de-DE",
+    });
     await page.goto(`${server.url}/demo/`);
     await page.locator("anlaufstelle-hilfe .as-name").waitFor();
     const path = join(outDir, `screenshot-${name}.png`);

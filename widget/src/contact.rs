@@ -41,7 +41,9 @@ fn ChannelLink(
         ChannelKind::ContactForm => "Kontaktformular",
     };
     let href = match channel.kind {
-        ChannelKind::Phone | ChannelKind::Mobile => Some(format!("tel:{}", dial_string(&channel.value))),
+        ChannelKind::Phone | ChannelKind::Mobile => {
+            Some(format!("tel:{}", dial_string(&channel.value)))
+        }
         ChannelKind::Fax => None,
         ChannelKind::Email => Some(format!("mailto:{}", channel.value)),
         ChannelKind::Web | ChannelKind::ContactForm => Some(channel.value.clone()),

@@ -43,7 +43,11 @@ impl Config {
     fn help_url(&self) -> String {
         // Without a region the Bund's contact (the 115) is the honest answer until the
         // citizen picks a region.
-        let ars = if self.ars.is_empty() { "000000000000" } else { &self.ars };
+        let ars = if self.ars.is_empty() {
+            "000000000000"
+        } else {
+            &self.ars
+        };
         let mut url = format!("{}api/v1/help?ars={}", self.api_base, encode(ars));
         if !self.leika.is_empty() {
             url.push_str("&leika=");

@@ -267,10 +267,16 @@ mod tests {
 
     #[test]
     fn weekdays_with_equal_hours_form_one_run() {
-        let hours: Vec<_> = [Weekday::Fri, Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu]
-            .into_iter()
-            .map(|d| h(d, "08:00", "18:00"))
-            .collect();
+        let hours: Vec<_> = [
+            Weekday::Fri,
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+        ]
+        .into_iter()
+        .map(|d| h(d, "08:00", "18:00"))
+        .collect();
         let runs = group_hours(&hours);
         assert_eq!(runs.len(), 1);
         assert_eq!((runs[0].first, runs[0].last), (Weekday::Mon, Weekday::Fri));

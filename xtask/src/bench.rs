@@ -15,7 +15,12 @@ pub fn run() -> Result<()> {
     let mut rows = Vec::new();
     for (label, path) in [("wasm", &wasm), ("js", &js)] {
         let bytes = std::fs::read(path)?;
-        rows.push((label, bytes.len(), widget::gzip(&bytes).len(), widget::brotli(&bytes).len()));
+        rows.push((
+            label,
+            bytes.len(),
+            widget::gzip(&bytes).len(),
+            widget::brotli(&bytes).len(),
+        ));
     }
     let total = rows
         .iter()
@@ -23,11 +28,25 @@ pub fn run() -> Result<()> {
 
     println!();
     println!("widget transfer size (bytes; KB = 1000 bytes)");
-    println!("{:<8}{:>12}{:>12}{:>12}", "file", "raw", "gzip -9", "brotli 11");
+    println!(
+        "{:<8}{:>12}{:>12}{:>12}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
     for (label, raw, gz, br) in &rows {
-        println!("{label:<8}{:>12}{:>12}{:>12}", fmt(*raw), fmt(*gz), fmt(*br));
+        println!(
+            "{label:<8}{:>12}{:>12}{:>12}",
+            fmt(*raw),
+            fmt(*gz),
+            fmt(*br)
+        );
     }
-    println!("{:<8}{:>12}{:>12}{:>12}", "total", fmt(total.0), fmt(total.1), fmt(total.2));
+    println!(
+        "{:<8}{:>12}{:>12}{:>12}",
+        "total",
+        fmt(total.0),
+        fmt(total.1),
+        fmt(total.2)
+    );
     Ok(())
 }
 

@@ -1,13 +1,12 @@
 //! `cargo xtask …`: the project's commands beyond plain cargo.
 //!
-//! - `build`      build the widget (size profile → wasm-bindgen → wasm-opt → esbuild →
-//!                precompressed) and the self-contained release server binary
-//! - `run [ARGS]` `build`, then serve the demo on http://127.0.0.1:8080 with sample data
-//!                (extra arguments go to `anlaufstelle serve`)
-//! - `test`       every check and test: fmt, clippy (native and wasm), unit and API tests,
-//!                end-to-end tests in headless Chromium
-//! - `bench`      print the figures the project tracks (widget transfer size, …)
-//! - `screenshot` write `docs/screenshot-*.png` of the demo page, as a citizen sees it
+//! | command      | what it does |
+//! |--------------|--------------|
+//! | `build`      | the widget (size profile → wasm-bindgen → wasm-opt → esbuild → precompressed) and the self-contained release server binary |
+//! | `run [ARGS]` | `build`, then serve the demo on <http://127.0.0.1:8080/demo/> with sample data; extra arguments go to `anlaufstelle serve` |
+//! | `test`       | every check and test: fmt, clippy (native and wasm), unit and API tests, end-to-end tests in headless Chromium |
+//! | `bench`      | print the figures the project tracks (widget transfer size, …) |
+//! | `screenshot` | write `docs/screenshot-*.png` of the demo page, as a citizen sees it |
 //!
 //! Every command first installs what it needs and is missing (wasm target, wasm-bindgen CLI
 //! matching `Cargo.lock`, npm tools, Chromium), skipping what is already there.
@@ -117,10 +116,24 @@ fn test() -> Result<()> {
     // means the server is compiled once, with the real assets.
     widget::build(&bindgen)?;
     run(cargo().args([
-        "clippy", "--workspace", "--exclude", "widget", "--all-targets", "--", "-D", "warnings",
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "widget",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
     ]))?;
     run(cargo().args([
-        "clippy", "-p", "widget", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings",
+        "clippy",
+        "-p",
+        "widget",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
     ]))?;
     run(cargo().args(["test", "--workspace", "--exclude", "widget"]))?;
     run(cargo().args(["build", "-p", "server"]))?;
@@ -136,7 +149,10 @@ fn e2e(chromium: &Path) -> Result<()> {
 
 fn node_env(mut command: Command, chromium: &Path) -> Command {
     command
-        .env("ANLAUFSTELLE_BIN", target_dir().join("debug").join("anlaufstelle"))
+        .env(
+            "ANLAUFSTELLE_BIN",
+            target_dir().join("debug").join("anlaufstelle"),
+        )
         .env("CHROMIUM", chromium);
     command
 }

@@ -49,7 +49,12 @@ pub fn ensure_wasm_bindgen() -> Result<PathBuf> {
         // No `--locked`: the CLI's own lockfile pins crates the registry mirror lacks.
         // No default features: they only add TLS for downloading, which the build never does.
         run(cmd("cargo")
-            .args(["install", "--no-default-features", "wasm-bindgen-cli", "--force"])
+            .args([
+                "install",
+                "--no-default-features",
+                "wasm-bindgen-cli",
+                "--force",
+            ])
             .args(["--version", &version])
             .arg("--root")
             .arg(&tools)
@@ -105,11 +110,20 @@ pub fn ensure_chromium() -> Result<PathBuf> {
     }
     let uid = output(cmd("id").arg("-u"))?;
     if uid.trim() != "0" {
-        bail!("Chromium is missing: install it with `sudo apt-get install chromium chromium-driver`");
+        bail!(
+            "Chromium is missing: install it with `sudo apt-get install chromium chromium-driver`"
+        );
     }
     run(cmd("apt-get").arg("update").arg("-q"))?;
     run(cmd("apt-get")
-        .args(["install", "-y", "-q", "chromium", "chromium-driver", "fonts-dejavu-core"])
+        .args([
+            "install",
+            "-y",
+            "-q",
+            "chromium",
+            "chromium-driver",
+            "fonts-dejavu-core",
+        ])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(chromium)
 }
@@ -119,7 +133,11 @@ fn output(command: &mut std::process::Command) -> Result<String> {
         .output()
         .with_context(|| format!("cannot start {:?}", command.get_program()))?;
     if !out.status.success() {
-        bail!("{:?} failed: {}", command.get_program(), String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "{:?} failed: {}",
+            command.get_program(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -18,8 +18,16 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
     // `cargo rustc --crate-type cdylib` rather than a cdylib+rlib crate type, which would
     // silently turn LTO off.
     run(cmd(cargo).args([
-        "rustc", "-p", "widget", "--lib", "--crate-type", "cdylib",
-        "--target", "wasm32-unknown-unknown", "--profile", "widget",
+        "rustc",
+        "-p",
+        "widget",
+        "--lib",
+        "--crate-type",
+        "cdylib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "widget",
     ]))?;
     let raw = target_dir().join("wasm32-unknown-unknown/widget/widget.wasm");
 
@@ -35,8 +43,12 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
         .args(["-Oz", "--converge", "--strip-producers", "--strip-debug"])
         // The features rustc enables by default for wasm32-unknown-unknown.
         .args([
-            "--enable-bulk-memory", "--enable-sign-ext", "--enable-mutable-globals",
-            "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-multivalue",
+            "--enable-bulk-memory",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int",
+            "--enable-reference-types",
+            "--enable-multivalue",
         ])
         .arg(pkg.join("widget_bg.wasm"))
         .arg("-o")
@@ -58,8 +70,17 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
     let js = dist.join("anlaufstelle.js");
     run(cmd(tools::npm_bin("esbuild"))
         .arg("widget/loader/loader.js")
-        .args(["--bundle", "--format=iife", "--minify", "--target=es2020", "--legal-comments=none"])
-        .arg(format!("--alias:widget-pkg={}", pkg.join("widget.js").display()))
+        .args([
+            "--bundle",
+            "--format=iife",
+            "--minify",
+            "--target=es2020",
+            "--legal-comments=none",
+        ])
+        .arg(format!(
+            "--alias:widget-pkg={}",
+            pkg.join("widget.js").display()
+        ))
         .arg("--loader:.css=text")
         .arg(format!("--define:__WASM_FILE__=\"{wasm_name}\""))
         // The glue's default wasm URL uses import.meta.url; the loader always passes the URL.
@@ -87,7 +108,9 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     {
         let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-        writer.write_all(bytes).expect("writing to a Vec cannot fail");
+        writer
+            .write_all(bytes)
+            .expect("writing to a Vec cannot fail");
     }
     out
 }
@@ -95,6 +118,8 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
 /// Gzip at the highest level, as served.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).expect("writing to a Vec cannot fail");
+    encoder
+        .write_all(bytes)
+        .expect("writing to a Vec cannot fail");
     encoder.finish().expect("writing to a Vec cannot fail")
 }

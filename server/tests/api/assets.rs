@@ -12,11 +12,17 @@ fn require_widget() {
     );
 }
 
-/// The fingerprinted wasm file the loader refers to.
+/// The fingerprinted wasm file the loader refers to: `anlaufstelle-<16 hex>.wasm`.
 fn wasm_name(loader: &str) -> String {
-    let end = loader.find(".wasm").expect("loader names its wasm file");
-    let start = loader[..end].rfind("anlaufstelle-").expect("fingerprinted name");
-    loader[start..end + 5].to_string()
+    loader
+        .match_indices("anlaufstelle-")
+        .map(|(at, _)| &loader[at..])
+        .find_map(|rest| {
+            let hash = rest.get(13..29)?;
+            let is_hash = hash.bytes().all(|b| b.is_ascii_hexdigit());
+            (is_hash && rest[29..].starts_with(".wasm")).then(|| rest[..34].to_string())
+        })
+        .expect("the loader names its fingerprinted wasm file")
 }
 
 #[tokio::test]

@@ -31,14 +31,20 @@ async fn a_gemeinde_without_own_contact_inherits_from_its_land() {
     let json = app.get_help("146250020020", None).await.json();
     assert_eq!(json["first_level"]["contact"]["id"], "sn-amt24");
     assert_eq!(json["first_level"]["resolved_from"]["ars"], "140000000000");
-    assert_eq!(json["first_level"]["resolved_from"]["name"], "Freistaat Sachsen");
+    assert_eq!(
+        json["first_level"]["resolved_from"]["name"],
+        "Freistaat Sachsen"
+    );
 }
 
 #[tokio::test]
 async fn a_service_specific_contact_wins_for_its_service_only() {
     let app = TestApp::with_sample_data().await;
     let with_service = app.get_help("147130000000", Some(ELTERNGELD)).await.json();
-    assert_eq!(with_service["first_level"]["contact"]["id"], "sn-elterngeld");
+    assert_eq!(
+        with_service["first_level"]["contact"]["id"],
+        "sn-elterngeld"
+    );
     let other_service = app
         .get_help("147130000000", Some("99000000000000"))
         .await
@@ -68,10 +74,20 @@ async fn missing_ars_is_a_clear_error() {
 #[tokio::test]
 async fn malformed_ars_is_rejected_with_invalid_ars() {
     let app = TestApp::with_sample_data().await;
-    for ars in ["0401100000", "04011000000A", "990000000000", "%C3%A40401100000"] {
+    for ars in [
+        "0401100000",
+        "04011000000A",
+        "990000000000",
+        "%C3%A40401100000",
+    ] {
         let res = app.get_help(ars, None).await;
         res.assert_error(StatusCode::BAD_REQUEST, "invalid_ars");
-        assert!(res.json()["message"].as_str().unwrap_or_default().contains("ARS"));
+        assert!(
+            res.json()["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("ARS")
+        );
     }
 }
 

@@ -16,6 +16,7 @@ use tempfile::TempDir;
 use tower::ServiceExt as _;
 
 /// The application under test plus the directory holding its database.
+#[derive(Debug)]
 pub struct TestApp {
     pub state: AppState,
     _dir: TempDir,
@@ -32,7 +33,10 @@ pub struct TestResponse {
 impl TestResponse {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
         })
     }
 
@@ -45,7 +49,12 @@ impl TestResponse {
 
     /// Asserts the error shape `{"error": code, "message": …}` and the status.
     pub fn assert_error(&self, status: StatusCode, code: &str) {
-        assert_eq!(self.status, status, "{}", String::from_utf8_lossy(&self.body));
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
         let json = self.json();
         assert_eq!(json["error"], code);
         let message = json["message"].as_str().expect("message is a string");
@@ -58,7 +67,11 @@ impl TestApp {
     pub async fn with_sample_data() -> Self {
         let app = Self::empty().await;
         let data = Dataset::from_json(SAMPLE_JSON).expect("sample data parses");
-        app.state.db.import(&data).await.expect("sample data imports");
+        app.state
+            .db
+            .import(&data)
+            .await
+            .expect("sample data imports");
         app.state.reload().await.expect("index rebuilds");
         app
     }
