@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod help;
+pub mod regions;
 
 use crate::Error;
 

@@ -1,7 +1,7 @@
 //! Command line of the `anlaufstelle` binary. Every flag can also be set through an environment
 //! variable `ANLAUFSTELLE_<FLAG_NAME>`; a flag on the command line wins over the variable.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -19,15 +19,15 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API, the widget and the demo page.
     Serve(ServeArgs),
+    /// Import contact data (JSON, or CSV: regions, postcodes or contacts) — all or nothing.
+    Import(ImportArgs),
+    /// Export all contact data (JSON by default, or one CSV table).
+    Export(ExportArgs),
 }
 
-/// Options of `anlaufstelle serve`.
+/// Where the data lives; shared by every subcommand.
 #[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Address to listen on; port 0 picks a free port (the chosen address is printed).
-    #[arg(long, env = "ANLAUFSTELLE_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
-
+pub struct DbArgs {
     /// Directory for the default SQLite database.
     #[arg(long, env = "ANLAUFSTELLE_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -36,13 +36,9 @@ pub struct ServeArgs {
     /// [default: an SQLite file `anlaufstelle.sqlite` in --data-dir].
     #[arg(long, env = "ANLAUFSTELLE_DATABASE_URL")]
     pub database_url: Option<String>,
-
-    /// Import the bundled sample data (all 16 Länder) if the database is empty.
-    #[arg(long, env = "ANLAUFSTELLE_SAMPLE_DATA")]
-    pub sample_data: bool,
 }
 
-impl ServeArgs {
+impl DbArgs {
     /// The database URL to use: the given one, or the default file in the data directory.
     pub fn database_url(&self) -> String {
         match &self.database_url {
@@ -53,4 +49,59 @@ impl ServeArgs {
             ),
         }
     }
+}
+
+/// Options of `anlaufstelle serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+    #[arg(long, env = "ANLAUFSTELLE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Database location.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// Import the bundled sample data (all 16 Länder) if the database holds no contacts.
+    #[arg(long, env = "ANLAUFSTELLE_SAMPLE_DATA")]
+    pub sample_data: bool,
+}
+
+/// Options of `anlaufstelle import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// File to import: `.json` (the exchange format) or `.csv` (table recognised by its header).
+    pub file: PathBuf,
+
+    /// Database location.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Options of `anlaufstelle export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// File to write; standard output when absent or `-`.
+    pub file: Option<PathBuf>,
+
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+
+    /// Database location.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Everything, in the JSON exchange format.
+    Json,
+    /// Regions as CSV (Gemeindeverzeichnis style).
+    RegionsCsv,
+    /// PLZ ↔ ARS pairs as CSV.
+    PostcodesCsv,
+    /// Contacts as CSV.
+    ContactsCsv,
 }

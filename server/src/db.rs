@@ -1,12 +1,12 @@
 //! All persistence. Only this module (and its backends) knows SQL.
 //!
 //! [`Db`] picks its backend from the database URL's scheme. Today that is SQLite; PostgreSQL
-//! will be a second variant with the same methods.
+//! will be a second variant with the same methods. What is stored is exactly the exchange
+//! format ([`Dataset`]): a snapshot of the database is an export.
 
 mod sqlite;
 
-use crate::dataset::Dataset;
-use wire::{Channel, RegionLevel, SupportLevel, WeeklyHours};
+use crate::dataset::{Dataset, DatasetError, KnownKeys};
 
 /// A handle to the database; cheap to clone.
 #[derive(Debug, Clone)]
@@ -30,52 +30,9 @@ pub enum DbError {
     /// A stored JSON column could not be read back.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
-    /// The data set handed to an import is invalid.
-    #[error("invalid data set: {0}")]
-    InvalidDataset(String),
-}
-
-/// Everything the resolver needs, read in one go.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    /// All regions.
-    pub regions: Vec<StoredRegion>,
-    /// All contacts.
-    pub contacts: Vec<StoredContact>,
-}
-
-/// A region row.
-#[derive(Debug, Clone)]
-pub struct StoredRegion {
-    /// 12-digit ARS.
-    pub ars: String,
-    /// Name.
-    pub name: String,
-    /// Level.
-    pub level: RegionLevel,
-    /// 115 membership, `None` = inherit.
-    pub in_115: Option<bool>,
-}
-
-/// A contact row with its services.
-#[derive(Debug, Clone)]
-pub struct StoredContact {
-    /// Identifier.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Support level.
-    pub level: SupportLevel,
-    /// ARS of the assigned region.
-    pub region_ars: String,
-    /// Whether this is the 115.
-    pub is_115: bool,
-    /// LeiKa keys served; empty = all.
-    pub services: Vec<String>,
-    /// Channels.
-    pub channels: Vec<Channel>,
-    /// Weekly hours.
-    pub hours: Vec<WeeklyHours>,
+    /// The data set handed to an import is invalid; nothing was written.
+    #[error("{} problem(s) in the data; nothing was imported", .0.len())]
+    InvalidDataset(Vec<DatasetError>),
 }
 
 impl Db {
@@ -95,34 +52,47 @@ impl Db {
         }
     }
 
-    /// Whether the database holds no regions yet.
+    /// Whether the database holds no contacts yet.
     pub async fn is_empty(&self) -> Result<bool, DbError> {
         match self {
             Db::Sqlite(pool) => sqlite::is_empty(pool).await,
         }
     }
 
-    /// Writes a validated data set in one transaction: all of it or nothing.
+    /// Validates `data` against itself and what is stored, then writes it in one transaction:
+    /// all of it or nothing. Records are upserted by key; a contact is replaced whole.
     pub async fn import(&self, data: &Dataset) -> Result<(), DbError> {
-        if let Err(problems) = data.validate() {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            return Err(DbError::InvalidDataset(list.join("; ")));
-        }
+        let stored = self.snapshot().await?;
+        let known = KnownKeys {
+            regions: stored
+                .regions
+                .iter()
+                .filter_map(|r| r.ars.parse().ok())
+                .collect(),
+            services: stored
+                .services
+                .iter()
+                .filter_map(|s| s.leika.parse().ok())
+                .collect(),
+        };
+        data.validate(&known).map_err(DbError::InvalidDataset)?;
         match self {
             Db::Sqlite(pool) => sqlite::import(pool, data).await,
         }
     }
 
-    /// Reads everything the resolver needs.
-    pub async fn snapshot(&self) -> Result<Snapshot, DbError> {
-        match self {
-            Db::Sqlite(pool) => sqlite::snapshot(pool).await,
-        }
+    /// Everything stored, sorted by key.
+    pub async fn snapshot(&self) -> Result<Dataset, DbError> {
+        let mut data = match self {
+            Db::Sqlite(pool) => sqlite::snapshot(pool).await?,
+        };
+        data.normalise();
+        Ok(data)
     }
 }
 
 /// The snake_case name serde gives a unit enum variant (`SupportLevel::First` → `first`).
-fn enum_name<T: serde::Serialize>(value: &T) -> String {
+pub(crate) fn enum_name<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         other => unreachable!("unit enum variants serialise to strings, got {other:?}"),

@@ -25,9 +25,12 @@ pub enum Error {
     /// `leika` is not a 14-digit Leistungsschlüssel.
     #[error(transparent)]
     InvalidLeika(#[from] LeikaError),
-    /// Neither the region nor any of its ancestors has a contact.
-    #[error("No contact is known for region {0} or any region above it.")]
-    NoContact(String),
+    /// `lang` names a language the API does not offer.
+    #[error("The language `{0}` is not offered; use de, en or de-x-ls (Leichte Sprache).")]
+    InvalidLang(String),
+    /// A region search needs 2 to 100 characters.
+    #[error("Please enter at least 2 characters (a PLZ or the beginning of a place name).")]
+    BadSearch,
     /// The path does not exist.
     #[error("There is nothing at this address.")]
     NotFound,
@@ -47,7 +50,8 @@ impl Error {
             Self::BadQuery(_) => "bad_query",
             Self::InvalidArs(_) => "invalid_ars",
             Self::InvalidLeika(_) => "invalid_leika",
-            Self::NoContact(_) => "no_contact",
+            Self::InvalidLang(_) => "invalid_lang",
+            Self::BadSearch => "query_too_short",
             Self::NotFound => "not_found",
             Self::WidgetNotBuilt => "widget_not_built",
             Self::Database(_) => "database_unavailable",
@@ -60,8 +64,10 @@ impl Error {
             Self::MissingParameter(_)
             | Self::BadQuery(_)
             | Self::InvalidArs(_)
-            | Self::InvalidLeika(_) => StatusCode::BAD_REQUEST,
-            Self::NoContact(_) | Self::NotFound => StatusCode::NOT_FOUND,
+            | Self::InvalidLeika(_)
+            | Self::InvalidLang(_)
+            | Self::BadSearch => StatusCode::BAD_REQUEST,
+            Self::NotFound => StatusCode::NOT_FOUND,
             Self::WidgetNotBuilt | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

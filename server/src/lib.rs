@@ -11,6 +11,8 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod holidays;
+pub mod hours;
 pub mod resolve;
 pub mod routes;
 pub mod state;

@@ -1,8 +1,8 @@
 //! The `anlaufstelle` binary: parses the command line, opens the database and serves.
 
-use anlaufstelle::cli::{Cli, Command, ServeArgs};
-use anlaufstelle::dataset::{Dataset, SAMPLE_JSON};
-use anlaufstelle::db::Db;
+use anlaufstelle::cli::{Cli, Command, DbArgs, ExportArgs, ExportFormat, ImportArgs, ServeArgs};
+use anlaufstelle::dataset::{Dataset, SAMPLE_JSON, csv};
+use anlaufstelle::db::{Db, DbError};
 use anlaufstelle::{AppState, app};
 use anyhow::Context as _;
 use clap::Parser as _;
@@ -47,6 +47,8 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => serve(args).await,
+            Command::Import(args) => import(args).await,
+            Command::Export(args) => export(args).await,
         }
     });
     match result {
@@ -58,15 +60,86 @@ fn main() -> ExitCode {
     }
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+/// Opens the database, creating the default data directory when it is used.
+async fn open(args: &DbArgs) -> anyhow::Result<Db> {
     if args.database_url.is_none() {
         std::fs::create_dir_all(&args.data_dir)
             .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
     }
     let url = args.database_url();
-    let db = Db::connect(&url)
+    Db::connect(&url)
         .await
-        .with_context(|| format!("cannot open database {url}"))?;
+        .with_context(|| format!("cannot open database {url}"))
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let name = args.file.display().to_string();
+    let text =
+        std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {name}"))?;
+    let is_csv = args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let parsed = if is_csv {
+        csv::read(&text, &name)
+    } else {
+        Dataset::from_json(&text).map_err(|e| vec![e])
+    };
+    let problems = match parsed {
+        Ok(data) => {
+            let db = open(&args.db).await?;
+            match db.import(&data).await {
+                Ok(()) => {
+                    println!(
+                        "imported {name}: {} regions, {} services, {} contacts, {} postcodes",
+                        data.regions.len(),
+                        data.services.len(),
+                        data.contacts.len(),
+                        data.postcodes.len()
+                    );
+                    return Ok(());
+                }
+                Err(DbError::InvalidDataset(problems)) if is_csv => csv::relocate(problems, &name),
+                Err(DbError::InvalidDataset(problems)) => problems,
+                Err(other) => return Err(other).context("import failed; nothing was written"),
+            }
+        }
+        Err(problems) => problems,
+    };
+    // Every problem on its own line, with its place, so the Redaktion can fix them all at once.
+    for problem in &problems {
+        eprintln!("{name}: {problem}");
+    }
+    anyhow::bail!(
+        "{} problem(s) in {name}; nothing was imported",
+        problems.len()
+    )
+}
+
+async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let db = open(&args.db).await?;
+    let data = db.snapshot().await.context("reading the database")?;
+    let text = match args.format {
+        ExportFormat::Json => data.to_json(),
+        ExportFormat::RegionsCsv => csv::write(&data, csv::Table::Regions),
+        ExportFormat::PostcodesCsv => csv::write(&data, csv::Table::Postcodes),
+        ExportFormat::ContactsCsv => csv::write(&data, csv::Table::Contacts),
+    };
+    match &args.file {
+        Some(path) if path.as_os_str() != "-" => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        _ => {
+            use std::io::Write as _;
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .context("cannot write to standard output")
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let db = open(&args.db).await?;
 
     if args.sample_data {
         if db.is_empty().await? {

@@ -1,20 +1,41 @@
-//! The resolve engine: finds who helps a citizen of one region with one service.
+//! The resolve engine: who helps a citizen of one region with one service.
 //!
-//! It works on an in-memory [`Index`] built from a database [`Snapshot`]; requests never wait on
-//! the database. This is the walking-skeleton version: it walks the ARS hierarchy upwards and
-//! takes the most specific 1st-level contact, preferring one that is specific to the requested
-//! service. 115 inheritance, 2nd-level contacts and opening-hour evaluation build on this seam.
+//! It works on an in-memory [`Index`] built from a database snapshot; requests never wait on
+//! the database. Rules, per support level:
+//!
+//! - walk the region's path Gemeinde → Gemeindeverband → Kreis → Regierungsbezirk → Land →
+//!   Bund; the most specific region with a matching contact wins, and all matching contacts of
+//!   that region are returned;
+//! - within one region, contacts for the requested service beat contacts for all services;
+//! - an unknown LeiKa key is treated as "no service" (all-services contacts only) and flagged;
+//! - 1st level: a region in the 115-Verbund (tri-state, inherited down the path) gets the
+//!   nearest 115 contact as primary, with the region's own 1st level listed as alternatives;
+//!   otherwise its own 1st level is primary. Without any own contact the 115 is still shown.
 
-use crate::db::Snapshot;
+pub mod search;
+
+use crate::dataset::{ContactRecord, Dataset};
 use crate::domain::{Ars, LeikaKey};
+use crate::hours::{DatedHours, Schedule, availability, week};
 use std::collections::HashMap;
-use wire::{Contact, HelpResponse, RegionRef, ResolvedContact, SupportLevel};
+use wire::{
+    Contact, ContactRole, HelpResponse, RegionLevel, RegionRef, ResolvedContact, SupportLevel,
+};
 
 /// Immutable lookup structure; rebuilt and swapped as a whole when data changes.
 #[derive(Debug, Default)]
 pub struct Index {
-    regions: HashMap<Ars, RegionRef>,
-    first_level: HashMap<Ars, Vec<Entry>>,
+    regions: HashMap<Ars, Region>,
+    services: HashMap<LeikaKey, String>,
+    /// Contacts by the region they are assigned to, then by level.
+    contacts: HashMap<(Ars, SupportLevel), Vec<Entry>>,
+    search: search::SearchIndex,
+}
+
+#[derive(Debug)]
+struct Region {
+    reference: RegionRef,
+    in_115: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -22,50 +43,77 @@ struct Entry {
     contact: Contact,
     /// Services served; empty = all.
     services: Vec<LeikaKey>,
+    exceptions: Vec<DatedHours>,
+    region: Ars,
+}
+
+/// A winning entry and whether it won as service-specific.
+#[derive(Clone, Copy)]
+struct Hit<'a> {
+    entry: &'a Entry,
+    specific: bool,
 }
 
 impl Index {
     /// Builds the index. Rows with keys that do not parse are skipped with a warning — the
     /// import validates keys, so this only guards against hand-edited databases.
-    pub fn build(snapshot: Snapshot) -> Self {
+    pub fn build(data: Dataset) -> Self {
         let mut index = Index::default();
-        for r in snapshot.regions {
-            match r.ars.parse::<Ars>() {
-                Ok(ars) => {
-                    index.regions.insert(
-                        ars,
-                        RegionRef {
-                            ars: r.ars,
-                            name: r.name,
-                            level: r.level,
-                        },
-                    );
-                }
-                Err(e) => tracing::warn!(error = %e, "skipping region with malformed ARS"),
+        for r in data.regions {
+            let Ok(ars) = r.ars.parse::<Ars>() else {
+                tracing::warn!(ars = %r.ars, "skipping region with malformed ARS");
+                continue;
+            };
+            let reference = RegionRef {
+                ars: r.ars,
+                name: r.name,
+                level: r.level,
+            };
+            index.regions.insert(
+                ars,
+                Region {
+                    reference,
+                    in_115: r.in_115,
+                },
+            );
+        }
+        for s in data.services {
+            if let Ok(key) = s.leika.parse() {
+                index.services.insert(key, s.name);
             }
         }
-        for c in snapshot.contacts {
-            let Ok(region) = c.region_ars.parse::<Ars>() else {
+        for c in data.contacts {
+            let Ok(region) = c.region.parse::<Ars>() else {
                 tracing::warn!(contact = %c.id, "skipping contact with malformed region");
                 continue;
             };
-            if c.level != SupportLevel::First {
-                continue;
-            }
-            let services = c.services.iter().filter_map(|s| s.parse().ok()).collect();
-            index.first_level.entry(region).or_default().push(Entry {
-                services,
-                contact: Contact {
-                    id: c.id,
-                    name: c.name,
-                    level: c.level,
-                    is_115: c.is_115,
-                    channels: c.channels,
-                    hours: c.hours,
-                },
-            });
+            let level = c.level;
+            index
+                .contacts
+                .entry((region, level))
+                .or_default()
+                .push(entry(c, region));
         }
+        index.search = search::SearchIndex::build(&index.regions_for_search(), &data.postcodes);
         index
+    }
+
+    fn regions_for_search(&self) -> Vec<(Ars, RegionRef, String)> {
+        self.regions
+            .iter()
+            .map(|(ars, r)| (*ars, r.reference.clone(), self.context(*ars)))
+            .collect()
+    }
+
+    /// Names of the known regions above `ars`, most specific first, without the Bund.
+    fn context(&self, ars: Ars) -> String {
+        ars.ancestors()
+            .skip(1)
+            .filter(|a| *a != Ars::BUND)
+            .filter_map(|a| self.regions.get(&a))
+            .map(|r| r.reference.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Number of regions known to the index.
@@ -73,127 +121,189 @@ impl Index {
         self.regions.len()
     }
 
-    /// The 1st-level contact for `ars` and, if given, `leika`: the most specific region wins;
-    /// within one region a contact for this service beats one for all services.
-    pub fn help(&self, ars: Ars, leika: Option<LeikaKey>) -> Option<HelpResponse> {
-        for region in ars.ancestors() {
-            let Some(entries) = self.first_level.get(&region) else {
-                continue;
-            };
-            let specific = leika.and_then(|key| entries.iter().find(|e| e.services.contains(&key)));
-            let general = || entries.iter().find(|e| e.services.is_empty());
-            if let Some(entry) = specific.or_else(general) {
-                return Some(HelpResponse {
-                    ars: ars.to_string(),
-                    leika: leika.map(|k| k.to_string()),
-                    first_level: ResolvedContact {
-                        contact: entry.contact.clone(),
-                        resolved_from: self.region_ref(region),
-                    },
-                });
-            }
-        }
-        None
+    /// Region search for the widget's picker.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<wire::RegionHit> {
+        self.search.find(query, limit)
     }
 
-    fn region_ref(&self, ars: Ars) -> RegionRef {
-        self.regions
-            .get(&ars)
-            .cloned()
-            .unwrap_or_else(|| RegionRef {
-                ars: ars.to_string(),
-                name: ars.to_string(),
-                level: if ars == Ars::BUND {
-                    wire::RegionLevel::Bund
-                } else {
-                    wire::RegionLevel::Land
-                },
-            })
+    /// Resolves every support level for `ars` and `leika` at instant `now`.
+    pub fn help(&self, ars: Ars, leika: Option<LeikaKey>, now: jiff::Timestamp) -> HelpResponse {
+        let path: Vec<Ars> = ars.ancestors().collect();
+        let region = path
+            .iter()
+            .find_map(|a| self.regions.get(a))
+            .map(|r| r.reference.clone())
+            .unwrap_or_else(bund_ref);
+        let service_name = leika.and_then(|k| self.services.get(&k).cloned());
+        let leika_unknown = leika.is_some() && service_name.is_none();
+        let service = if leika_unknown { None } else { leika };
+        let in_115 = path
+            .iter()
+            .find_map(|a| self.regions.get(a).and_then(|r| r.in_115))
+            .unwrap_or(false);
+
+        let own_first = self.winners(&path, SupportLevel::First, service, |e| !e.contact.is_115);
+        let the_115 = self.winners(&path, SupportLevel::First, service, |e| e.contact.is_115);
+        let first: Vec<(Hit<'_>, ContactRole)> =
+            match (in_115, the_115.first(), own_first.is_empty()) {
+                (true, Some(t115), _) | (false, Some(t115), true) => {
+                    std::iter::once((*t115, ContactRole::Primary))
+                        .chain(own_first.iter().map(|h| (*h, ContactRole::Alternative)))
+                        .collect()
+                }
+                _ => own_first
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| {
+                        (
+                            *h,
+                            if i == 0 {
+                                ContactRole::Primary
+                            } else {
+                                ContactRole::Alternative
+                            },
+                        )
+                    })
+                    .collect(),
+            };
+
+        let resolve = |hits: Vec<(Hit<'_>, ContactRole)>| -> Vec<ResolvedContact> {
+            hits.into_iter()
+                .map(|(hit, role)| self.resolved(hit, role, ars, now))
+                .collect()
+        };
+        let all_primary = |level| {
+            self.winners(&path, level, service, |_| true)
+                .into_iter()
+                .map(|h| (h, ContactRole::Primary))
+                .collect::<Vec<_>>()
+        };
+
+        HelpResponse {
+            ars: ars.to_string(),
+            region,
+            leika: leika.map(|k| k.to_string()),
+            service_name,
+            leika_unknown,
+            in_115,
+            first_level: resolve(first),
+            second_fachlich: resolve(all_primary(SupportLevel::SecondFachlich)),
+            second_technisch: resolve(all_primary(SupportLevel::SecondTechnisch)),
+            third: resolve(all_primary(SupportLevel::Third)),
+        }
+    }
+
+    /// The contacts of the most specific region on `path` that has any matching `level`
+    /// contact passing `filter`; service-specific ones win within that region.
+    fn winners(
+        &self,
+        path: &[Ars],
+        level: SupportLevel,
+        service: Option<LeikaKey>,
+        filter: impl Fn(&Entry) -> bool,
+    ) -> Vec<Hit<'_>> {
+        for region in path {
+            let Some(entries) = self.contacts.get(&(*region, level)) else {
+                continue;
+            };
+            let candidates = entries.iter().filter(|e| filter(e));
+            let specific: Vec<Hit<'_>> = match service {
+                Some(key) => candidates
+                    .clone()
+                    .filter(|e| e.services.contains(&key))
+                    .map(|entry| Hit {
+                        entry,
+                        specific: true,
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            if !specific.is_empty() {
+                return specific;
+            }
+            let general: Vec<Hit<'_>> = candidates
+                .filter(|e| e.services.is_empty())
+                .map(|entry| Hit {
+                    entry,
+                    specific: false,
+                })
+                .collect();
+            if !general.is_empty() {
+                return general;
+            }
+        }
+        Vec::new()
+    }
+
+    fn resolved(
+        &self,
+        hit: Hit<'_>,
+        role: ContactRole,
+        requested: Ars,
+        now: jiff::Timestamp,
+    ) -> ResolvedContact {
+        let entry = hit.entry;
+        // Holidays are those where the contact works; a nationwide contact (the 115) is
+        // answered regionally, so it follows the citizen's region.
+        let holiday_region = if entry.region == Ars::BUND {
+            requested
+        } else {
+            entry.region
+        };
+        let schedule = Schedule {
+            weekly: &entry.contact.hours,
+            exceptions: &entry.exceptions,
+            closes_on_holidays: entry.contact.closes_on_holidays,
+            region: holiday_region,
+        };
+        let state = availability(&schedule, now);
+        ResolvedContact {
+            contact: entry.contact.clone(),
+            resolved_from: self
+                .regions
+                .get(&entry.region)
+                .map(|r| r.reference.clone())
+                .unwrap_or_else(bund_ref),
+            service_specific: hit.specific,
+            role,
+            availability: wire::Availability {
+                open_now: state.open_now,
+                next_change: state
+                    .next_change
+                    .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+                closed_reason: state.closed_reason,
+                week: week(&schedule, now, 7),
+            },
+        }
+    }
+}
+
+fn entry(c: ContactRecord, region: Ars) -> Entry {
+    Entry {
+        services: c.services.iter().filter_map(|s| s.parse().ok()).collect(),
+        exceptions: c.exceptions,
+        region,
+        contact: Contact {
+            id: c.id,
+            name: c.name,
+            level: c.level,
+            is_115: c.is_115,
+            channels: c.channels,
+            hours: c.hours,
+            closes_on_holidays: c.closes_on_holidays,
+            address: c.address,
+            languages: c.languages,
+        },
+    }
+}
+
+fn bund_ref() -> RegionRef {
+    RegionRef {
+        ars: Ars::BUND.to_string(),
+        name: "Bundesrepublik Deutschland".into(),
+        level: RegionLevel::Bund,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::db::{StoredContact, StoredRegion};
-    use wire::RegionLevel;
-
-    fn region(ars: &str, level: RegionLevel) -> StoredRegion {
-        StoredRegion {
-            ars: ars.into(),
-            name: format!("Region {ars}"),
-            level,
-            in_115: None,
-        }
-    }
-
-    fn contact(id: &str, region: &str, services: &[&str]) -> StoredContact {
-        StoredContact {
-            id: id.into(),
-            name: format!("Kontakt {id}"),
-            level: SupportLevel::First,
-            region_ars: region.into(),
-            is_115: false,
-            services: services.iter().map(|s| s.to_string()).collect(),
-            channels: vec![],
-            hours: vec![],
-        }
-    }
-
-    fn index() -> Index {
-        Index::build(Snapshot {
-            regions: vec![
-                region("000000000000", RegionLevel::Bund),
-                region("040000000000", RegionLevel::Land),
-                region("040110000000", RegionLevel::Kreis),
-            ],
-            contacts: vec![
-                contact("bund", "000000000000", &[]),
-                contact("bremen-land", "040000000000", &[]),
-                contact("bremen-elterngeld", "040000000000", &["99041006017000"]),
-            ],
-        })
-    }
-
-    fn resolve(ars: &str, leika: Option<&str>) -> Option<(String, String)> {
-        let ars = ars.parse().expect("test ARS");
-        let leika = leika.map(|k| k.parse().expect("test LeiKa"));
-        index()
-            .help(ars, leika)
-            .map(|h| (h.first_level.contact.id, h.first_level.resolved_from.ars))
-    }
-
-    #[test]
-    fn nearest_ancestor_with_a_contact_wins() {
-        assert_eq!(
-            resolve("040110000000", None),
-            Some(("bremen-land".into(), "040000000000".into()))
-        );
-    }
-
-    #[test]
-    fn service_specific_contact_beats_general_one_in_the_same_region() {
-        assert_eq!(
-            resolve("040110000000", Some("99041006017000")).map(|r| r.0),
-            Some("bremen-elterngeld".into())
-        );
-        assert_eq!(
-            resolve("040110000000", Some("99000000000000")).map(|r| r.0),
-            Some("bremen-land".into())
-        );
-    }
-
-    #[test]
-    fn unknown_regions_fall_back_to_the_bund() {
-        assert_eq!(
-            resolve("091620000000", None),
-            Some(("bund".into(), "000000000000".into()))
-        );
-    }
-
-    #[test]
-    fn no_contact_anywhere_gives_none() {
-        let empty = Index::default();
-        assert!(empty.help(Ars::BUND, None).is_none());
-    }
-}
+mod tests;

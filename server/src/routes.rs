@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::health::get_healthz))
         .route("/readyz", get(api::health::get_readyz))
         .route("/api/v1/help", get(api::help::get_help))
+        .route("/api/v1/regions", get(api::regions::get_regions))
         .route("/widget/v1/{file}", get(assets::get_widget_asset))
         .route("/demo", get(|| async { Redirect::permanent("/demo/") }))
         .route("/demo/", get(assets::get_demo_index))

@@ -5,11 +5,32 @@ use crate::resolve::Index;
 use arc_swap::ArcSwap;
 use std::sync::Arc;
 
-/// Cheap to clone: a database handle and the current resolve index.
+/// Where "now" comes from. Tests fix it; the server uses the system clock.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// A fixed instant.
+    Fixed(jiff::Timestamp),
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(&self) -> jiff::Timestamp {
+        match self {
+            Clock::System => jiff::Timestamp::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+/// Cheap to clone: a database handle, the current resolve index and the clock.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The database.
     pub db: Db,
+    /// Source of the current time.
+    pub clock: Clock,
     index: Arc<ArcSwap<Index>>,
 }
 
@@ -19,8 +40,15 @@ impl AppState {
         let index = Index::build(db.snapshot().await?);
         Ok(Self {
             db,
+            clock: Clock::System,
             index: Arc::new(ArcSwap::from_pointee(index)),
         })
+    }
+
+    /// The same state with a different clock.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The index as of now. Requests hold on to it for their whole duration, so a concurrent

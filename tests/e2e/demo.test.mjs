@@ -25,7 +25,7 @@ test("the demo page shows the Bremen contact with a tel: link inside the widget"
   await widget.getByRole("heading", { name: "Behördennummer 115 – Bürgertelefon Bremen" }).waitFor();
   const phone = widget.getByRole("link", { name: "115", exact: true });
   assert.equal(await phone.getAttribute("href"), "tel:115");
-  assert.match(await widget.locator(".as-hours").innerText(), /Mo–Fr\s+07:00–18:00 Uhr/);
+  assert.match(await widget.locator(".as-hours").first().innerText(), /Mo–Fr\s+07:00–18:00 Uhr/);
 
   // Everything lives in the shadow root; the host page gains no stylesheet and no light-DOM
   // children, and its global rules (h2 in uppercase) do not reach the widget.

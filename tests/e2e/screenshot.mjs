@@ -4,7 +4,8 @@ import { launchBrowser, startServer } from "./support.mjs";
 
 const outDir = process.argv[2];
 const server = await startServer();
-const browser = await launchBrowser();
+// German UI locale, so form controls (the date field) look as they do for a citizen here.
+const browser = await launchBrowser(["--lang=de-DE"]);
 try {
   for (const [name, viewport] of [
     ["desktop", { width: 1280, height: 900 }],

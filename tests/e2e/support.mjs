@@ -41,7 +41,7 @@ export async function startServer(extraArgs = []) {
 }
 
 /** Headless Debian Chromium with the flags this machine needs (no background networking). */
-export function launchBrowser() {
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: [
@@ -52,6 +52,7 @@ export function launchBrowser() {
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
+      ...extraArgs,
     ],
   });
 }

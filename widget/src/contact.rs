@@ -1,19 +1,91 @@
-//! Showing one contact: name, channels as links, opening hours.
+//! Showing contacts: the primary 1st-level contact prominently, alternatives below it, 2nd- and
+//! 3rd-level contacts behind a disclosure; each with channels, reachability and hours.
 
+use crate::time::{day_phrase, split};
+use leptos::either::Either;
+use leptos::html::H3;
 use leptos::prelude::*;
-use wire::{Channel, ChannelKind, HoursRun, ResolvedContact, group_hours};
+use wire::{
+    Availability, Channel, ChannelKind, HelpResponse, HoursRun, ResolvedContact, SupportLevel,
+    group_hours,
+};
 
-/// A contact with its channels and weekly hours.
+/// All levels of an answer.
+#[component]
+pub fn Levels(
+    /// The resolved contacts.
+    help: HelpResponse,
+    /// Move keyboard focus to the primary contact once shown (after the citizen picked a
+    /// place, so screen readers continue there).
+    focus: bool,
+) -> impl IntoView {
+    let heading = NodeRef::<H3>::new();
+    if focus {
+        Effect::new(move |_| {
+            if let Some(h) = heading.get() {
+                let _ = h.focus();
+            }
+        });
+    }
+    let mut first = help.first_level.into_iter();
+    let primary = first.next();
+    let alternatives: Vec<ResolvedContact> = first.collect();
+    let further: Vec<ResolvedContact> = help
+        .second_fachlich
+        .into_iter()
+        .chain(help.second_technisch)
+        .chain(help.third)
+        .collect();
+
+    view! {
+        {match primary {
+            Some(resolved) => Either::Left(view! { <ContactCard resolved heading /> }),
+            None => Either::Right(view! { <Fallback /> }),
+        }}
+        {(!alternatives.is_empty()).then(|| view! {
+            <div class="as-alternatives">
+                <p class="as-subtitle">"Ebenfalls für Sie da"</p>
+                {alternatives
+                    .into_iter()
+                    .map(|resolved| view! { <ContactCard resolved heading=NodeRef::new() /> })
+                    .collect_view()}
+            </div>
+        })}
+        {(!further.is_empty()).then(|| view! {
+            <details class="as-more">
+                <summary>"Fachliche und technische Ansprechpartner"</summary>
+                <p class="as-hint">"Wenn die erste Anlaufstelle Ihre Frage nicht beantworten kann."</p>
+                {further
+                    .into_iter()
+                    .map(|resolved| view! { <ContactCard resolved heading=NodeRef::new() /> })
+                    .collect_view()}
+            </details>
+        })}
+    }
+}
+
+/// One contact with its channels, reachability and hours.
 #[component]
 pub fn ContactCard(
-    /// The contact and the region it was found for.
+    /// The contact and how it was found.
     resolved: ResolvedContact,
+    /// Reference to the name heading, for moving focus to it.
+    heading: NodeRef<H3>,
 ) -> impl IntoView {
     let contact = resolved.contact;
+    let level = match contact.level {
+        SupportLevel::First => None,
+        SupportLevel::SecondFachlich => Some("Fachliche Fragen"),
+        SupportLevel::SecondTechnisch => Some("Technische Probleme"),
+        SupportLevel::Third => Some("Betrieb des Online-Dienstes"),
+    };
     let runs = group_hours(&contact.hours);
+    let availability = resolved.availability;
     view! {
         <div class="as-contact">
-            <h3 class="as-name">{contact.name}</h3>
+            {level.map(|l| view! { <p class="as-level">{l}</p> })}
+            <h3 class="as-name" tabindex="-1" node_ref=heading>{contact.name}</h3>
+            <Reachability availability=availability.clone() has_hours=!runs.is_empty() />
             <ul class="as-channels">
                 {contact
                     .channels
@@ -21,9 +93,67 @@ pub fn ContactCard(
                     .map(|channel| view! { <li><ChannelLink channel /></li> })
                     .collect_view()}
             </ul>
-            {(!runs.is_empty()).then(|| view! { <Hours runs /> })}
+            {(!runs.is_empty()).then(|| view! { <Hours runs availability /> })}
         </div>
     }
+}
+
+/// "Jetzt erreichbar – bis 18:00 Uhr" or "Zurzeit nicht erreichbar – wieder morgen ab 08:00 Uhr".
+/// Says it in words and with a symbol, never by colour alone.
+#[component]
+fn Reachability(
+    /// Reachability from the server.
+    availability: Availability,
+    /// Whether the contact publishes hours at all (without, nothing is claimed).
+    has_hours: bool,
+) -> impl IntoView {
+    let today = availability
+        .week
+        .first()
+        .map(|d| d.date.clone())
+        .unwrap_or_default();
+    let change = availability.next_change.as_deref().and_then(split);
+    let text = if availability.open_now {
+        Some(match change {
+            Some((date, time)) if date == today => format!("Jetzt erreichbar – bis {time} Uhr"),
+            Some((date, time)) => format!(
+                "Jetzt erreichbar – bis {} {time} Uhr",
+                day_phrase(date, &today)
+            ),
+            None => "Jetzt erreichbar".to_string(),
+        })
+    } else if has_hours || availability.closed_reason.is_some() {
+        let reason = availability
+            .closed_reason
+            .as_ref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let again = match change {
+            Some((date, time)) => match day_phrase(date, &today).as_str() {
+                phrase @ ("heute" | "morgen") => format!(" – wieder {phrase} ab {time} Uhr"),
+                phrase => format!(" – wieder ab {phrase}, {time} Uhr"),
+            },
+            None => String::new(),
+        };
+        Some(format!("Zurzeit nicht erreichbar{reason}{again}"))
+    } else {
+        None
+    };
+    let class = if availability.open_now {
+        "as-state as-open"
+    } else {
+        "as-state as-closed"
+    };
+    let symbol = if availability.open_now {
+        "● "
+    } else {
+        "○ "
+    };
+    text.map(|text| {
+        view! {
+            <p class=class><span aria-hidden="true">{symbol}</span>{text}</p>
+        }
+    })
 }
 
 /// One channel as a labelled link (`tel:`, `mailto:` or web).
@@ -38,7 +168,7 @@ fn ChannelLink(
         ChannelKind::Fax => "Fax",
         ChannelKind::Email => "E-Mail",
         ChannelKind::Web => "Internet",
-        ChannelKind::ContactForm => "Kontaktformular",
+        ChannelKind::ContactForm => "Formular",
     };
     let href = match channel.kind {
         ChannelKind::Phone | ChannelKind::Mobile => {
@@ -53,21 +183,61 @@ fn ChannelLink(
         ChannelKind::Web | ChannelKind::ContactForm => channel.label.unwrap_or(channel.value),
         _ => channel.value,
     };
+    // Long e-mail addresses may break after the "@" rather than anywhere.
+    let (head, tail) = match text.split_once('@') {
+        Some((local, domain)) => (format!("{local}@"), domain.to_string()),
+        None => (text, String::new()),
+    };
     view! {
         <span class="as-kind">{kind}</span>
         {match href {
-            Some(href) => leptos::either::Either::Left(view! { <a class="as-link" href=href>{text}</a> }),
-            None => leptos::either::Either::Right(view! { <span class="as-value">{text}</span> }),
+            Some(href) => Either::Left(view! {
+                <a class="as-link" href=href>{head}<wbr />{tail}</a>
+            }),
+            None => Either::Right(view! {
+                <span class="as-value">{head}<wbr />{tail}</span>
+            }),
         }}
     }
 }
 
-/// Weekly opening hours, consecutive days with equal hours grouped ("Mo–Fr").
+/// Weekly opening hours, consecutive days with equal hours grouped ("Mo–Fr"), followed by this
+/// week's deviations (holidays, closures, special hours).
 #[component]
 fn Hours(
     /// Grouped hours.
     runs: Vec<HoursRun>,
+    /// This week's real hours, for the deviations.
+    availability: Availability,
 ) -> impl IntoView {
+    let today = availability
+        .week
+        .first()
+        .map(|d| d.date.clone())
+        .unwrap_or_default();
+    let deviations: Vec<String> = availability
+        .week
+        .iter()
+        .filter_map(|day| {
+            let note = day.note.as_ref()?;
+            let hours = if day.ranges.is_empty() {
+                "geschlossen".to_string()
+            } else {
+                let times: Vec<String> = day
+                    .ranges
+                    .iter()
+                    .map(|r| format!("{}–{} Uhr", r.opens, r.closes))
+                    .collect();
+                times.join(", ")
+            };
+            let when = day_phrase(&day.date, &today);
+            let mut when_cap = when.clone();
+            if let Some(first) = when_cap.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            Some(format!("{when_cap}: {hours} ({note})"))
+        })
+        .collect();
     view! {
         <div class="as-hours">
             <h4 class="as-subtitle">"Erreichbarkeit"</h4>
@@ -95,6 +265,11 @@ fn Hours(
                     })
                     .collect_view()}
             </dl>
+            {(!deviations.is_empty()).then(|| view! {
+                <ul class="as-deviations">
+                    {deviations.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}
+                </ul>
+            })}
         </div>
     }
 }

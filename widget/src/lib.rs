@@ -5,14 +5,17 @@
 //! into and the `data-*` configuration. Everything the widget renders stays inside that shadow
 //! root: it adds no global CSS and touches nothing else on the host page.
 //!
-//! Written for size (see ARCHITECTURE.md): one `spawn_local` fetch into an `RwSignal` instead
-//! of async resources, and `Either` views instead of type-erased `AnyView`s.
+//! Written for size (see ARCHITECTURE.md): `spawn_local` fetches into `RwSignal`s instead of
+//! async resources, and `Either` views instead of type-erased `AnyView`s.
 
 mod contact;
+mod picker;
+mod time;
 
-use contact::{ContactCard, Fallback};
-use leptos::either::EitherOf3;
+use contact::{Fallback, Levels};
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
+use picker::RegionPicker;
 use wasm_bindgen::prelude::*;
 use wire::HelpResponse;
 
@@ -20,34 +23,22 @@ use wire::HelpResponse;
 ///
 /// `api_base` is the server's base URL ending in `/` (derived by the loader from its own
 /// `src`); `ars` and `leika` come from the script tag's `data-ars` / `data-leika` and may be
-/// empty.
+/// empty. Without an ARS the widget asks the citizen for their place first.
 #[wasm_bindgen]
 pub fn mount(target: web_sys::HtmlElement, api_base: String, ars: String, leika: String) {
-    let config = Config {
-        api_base,
-        ars,
-        leika,
-    };
-    leptos::mount::mount_to(target, move || view! { <Widget config=config /> }).forget();
+    let config = Config { api_base, leika };
+    leptos::mount::mount_to(target, move || view! { <Widget config=config ars=ars /> }).forget();
 }
 
 /// What the host page told the widget.
 #[derive(Debug, Clone)]
 struct Config {
     api_base: String,
-    ars: String,
     leika: String,
 }
 
 impl Config {
-    fn help_url(&self) -> String {
-        // Without a region the Bund's contact (the 115) is the honest answer until the
-        // citizen picks a region.
-        let ars = if self.ars.is_empty() {
-            "000000000000"
-        } else {
-            &self.ars
-        };
+    fn help_url(&self, ars: &str) -> String {
         let mut url = format!("{}api/v1/help?ars={}", self.api_base, encode(ars));
         if !self.leika.is_empty() {
             url.push_str("&leika=");
@@ -57,21 +48,18 @@ impl Config {
     }
 }
 
-/// Percent-encodes a query value. Keys are digits in practice, but host attributes are
-/// untrusted input.
-fn encode(value: &str) -> String {
-    js_sys_encode(value)
-}
-
 #[wasm_bindgen]
 extern "C" {
+    /// Percent-encodes a query value: host attributes and citizen input are untrusted.
     #[wasm_bindgen(js_name = encodeURIComponent)]
-    fn js_sys_encode(value: &str) -> String;
+    fn encode(value: &str) -> String;
 }
 
 /// Where the widget stands.
 #[derive(Debug, Clone)]
 enum Phase {
+    /// No region yet: the citizen picks one.
+    Picking,
     Loading,
     Ready(Box<HelpResponse>),
     /// The server could not be reached or answered with an error.
@@ -83,31 +71,62 @@ enum Phase {
 fn Widget(
     /// Configuration from the host page.
     config: Config,
+    /// The region given by the host; empty when unknown.
+    ars: String,
 ) -> impl IntoView {
-    let phase = RwSignal::new(Phase::Loading);
-    let url = config.help_url();
-    leptos::task::spawn_local(async move {
-        phase.set(match fetch_help(&url).await {
-            Some(help) => Phase::Ready(Box::new(help)),
-            None => Phase::Offline,
-        });
+    let phase = RwSignal::new(Phase::Picking);
+    // Whether the citizen chose the region here (then they may change it again).
+    let picked = RwSignal::new(false);
+
+    let load = {
+        let config = config.clone();
+        move |ars: String| {
+            phase.set(Phase::Loading);
+            let url = config.help_url(&ars);
+            leptos::task::spawn_local(async move {
+                phase.set(match fetch_json::<HelpResponse>(&url).await {
+                    Some(help) => Phase::Ready(Box::new(help)),
+                    None => Phase::Offline,
+                });
+            });
+        }
+    };
+    if !ars.is_empty() {
+        load(ars);
+    }
+    let on_pick = Callback::new(move |ars: String| {
+        picked.set(true);
+        load(ars);
     });
+    let api_base = config.api_base.clone();
 
     view! {
         <section class="as-widget" aria-labelledby="as-title">
             <h2 id="as-title" class="as-title">"Wer kann mir helfen?"</h2>
             {move || match phase.get() {
-                Phase::Loading => EitherOf3::A(view! {
+                Phase::Picking => EitherOf4::A(view! {
+                    <RegionPicker api_base=api_base.clone() on_pick />
+                }),
+                Phase::Loading => EitherOf4::B(view! {
                     <p class="as-status" role="status">"Kontaktdaten werden geladen …"</p>
                 }),
-                Phase::Ready(help) => EitherOf3::B(view! { <ContactCard resolved=help.first_level /> }),
-                Phase::Offline => EitherOf3::C(view! { <Fallback /> }),
+                Phase::Ready(help) => EitherOf4::C(view! {
+                    <Levels help=*help focus=picked.get_untracked() />
+                    {picked.get_untracked().then(|| view! {
+                        <button type="button" class="as-button as-secondary"
+                            on:click=move |_| phase.set(Phase::Picking)>
+                            "Anderen Ort wählen"
+                        </button>
+                    })}
+                }),
+                Phase::Offline => EitherOf4::D(view! { <Fallback /> }),
             }}
         </section>
     }
 }
 
-async fn fetch_help(url: &str) -> Option<HelpResponse> {
+/// GET `url` and decode its JSON body; `None` on any network or HTTP error.
+async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Option<T> {
     let response = gloo_net::http::Request::get(url).send().await.ok()?;
     if !response.ok() {
         return None;

@@ -7,24 +7,120 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Answer of `GET /api/v1/help`: who helps a citizen of one region with one service.
+/// Answer of `GET /api/v1/help`: who helps a citizen of one region with one service, per
+/// support level, and how each contact was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpResponse {
     /// The region the citizen asked about (12-digit ARS), as requested.
     pub ars: String,
+    /// The most specific known region on the requested ARS's path (the region itself when it
+    /// is in the data, else its nearest known ancestor).
+    pub region: RegionRef,
     /// The service (14-digit LeiKa key) the citizen asked about, if any.
     pub leika: Option<String>,
-    /// The 1st-level contact: the first place a citizen should turn to.
-    pub first_level: ResolvedContact,
+    /// Name of the service when the key is known.
+    pub service_name: Option<String>,
+    /// True when a LeiKa key was given but is not in the data: only contacts for all services
+    /// were considered.
+    pub leika_unknown: bool,
+    /// Whether the region belongs to the 115-Verbund (after inheritance).
+    pub in_115: bool,
+    /// 1st level: the primary contact first, then alternatives (e.g. the region's own service
+    /// centre next to the 115).
+    pub first_level: Vec<ResolvedContact>,
+    /// 2nd level, subject matter (Fachstelle).
+    pub second_fachlich: Vec<ResolvedContact>,
+    /// 2nd level, technical (operating IT provider).
+    pub second_technisch: Vec<ResolvedContact>,
+    /// 3rd level.
+    pub third: Vec<ResolvedContact>,
 }
 
-/// A contact together with the reason it was chosen.
+/// A contact together with the reason it was chosen and whether it is reachable now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResolvedContact {
     /// The contact itself.
     pub contact: Contact,
     /// The region the contact is assigned to, which may be an ancestor of the requested one.
     pub resolved_from: RegionRef,
+    /// Whether the contact was chosen because it serves exactly the requested service.
+    pub service_specific: bool,
+    /// Primary contact or alternative.
+    pub role: ContactRole,
+    /// Reachability right now, computed in Europe/Berlin with the region's holidays.
+    pub availability: Availability,
+}
+
+/// Whether a contact is the one to turn to or an alternative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactRole {
+    /// The contact to turn to first.
+    Primary,
+    /// Another way to get help on the same level.
+    Alternative,
+}
+
+/// Reachability of a contact at the time of the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Availability {
+    /// Whether the contact is open right now.
+    pub open_now: bool,
+    /// When that changes next (RFC 3339 with offset, Europe/Berlin), within 14 days.
+    pub next_change: Option<String>,
+    /// Why the contact is closed today although it usually is not (holiday, closure note).
+    pub closed_reason: Option<String>,
+    /// The next seven days from today, with the hours that really apply on each.
+    pub week: Vec<DayHours>,
+}
+
+/// The opening hours that apply on one calendar date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayHours {
+    /// The date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Its weekday.
+    pub day: Weekday,
+    /// Opening ranges, `(opens, closes)` as `HH:MM`; empty when closed.
+    pub ranges: Vec<TimeRange>,
+    /// Holiday name or closure note, when the day deviates from the weekly hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One opening range within a day, local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeRange {
+    /// Opening time, `HH:MM`.
+    pub opens: String,
+    /// Closing time, `HH:MM` (`24:00` = midnight).
+    pub closes: String,
+}
+
+/// Answer of `GET /api/v1/regions?q=…`: candidate regions for a PLZ or a place name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionSearch {
+    /// The query as understood.
+    pub query: String,
+    /// Candidates, best first.
+    pub regions: Vec<RegionHit>,
+}
+
+/// One candidate region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionHit {
+    /// 12-digit ARS.
+    pub ars: String,
+    /// Name.
+    pub name: String,
+    /// Level.
+    pub level: RegionLevel,
+    /// Names of the regions above, most specific first, without the Bund — to tell places of
+    /// the same name apart ("Landkreis Bautzen, Freistaat Sachsen").
+    pub context: String,
+    /// The PLZ that matched, for PLZ queries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plz: Option<String>,
 }
 
 /// A region named by its ARS.
@@ -71,6 +167,25 @@ pub struct Contact {
     pub channels: Vec<Channel>,
     /// Regular weekly opening hours; empty means "no fixed hours published".
     pub hours: Vec<WeeklyHours>,
+    /// Whether the contact is closed on the region's public holidays.
+    pub closes_on_holidays: bool,
+    /// Postal address for visits, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+    /// Languages offered besides German, as ISO 639-1 codes (`en`, `tr`, …).
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    /// Street and number.
+    pub street: String,
+    /// Five-digit PLZ.
+    pub postcode: String,
+    /// Town.
+    pub city: String,
 }
 
 /// Support levels of an online service's help structure.

@@ -1,9 +1,12 @@
 //! `cargo xtask bench`: prints the figures the project tracks.
 //!
-//! Today: the widget's transfer size — raw, gzip and brotli, for the wasm and the JS loader
-//! separately and in total, measured on a fresh release build.
+//! - the widget's transfer size — raw, gzip and brotli, for the wasm and the JS loader
+//!   separately and in total, measured on a fresh release build;
+//! - resolution throughput: in-process resolutions per second on a generated nationwide data
+//!   set, and HTTP requests per second for `/api/v1/help` next to `/healthz`
+//!   (`server/benches/resolve.rs`).
 
-use crate::{tools, widget};
+use crate::{cmd, run as run_command, tools, widget};
 use anyhow::Result;
 
 pub fn run() -> Result<()> {
@@ -47,7 +50,10 @@ pub fn run() -> Result<()> {
         fmt(total.1),
         fmt(total.2)
     );
-    Ok(())
+    println!();
+
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    run_command(cmd(cargo).args(["bench", "-p", "server", "--bench", "resolve"]))
 }
 
 fn fmt(bytes: usize) -> String {

@@ -1,12 +1,14 @@
 //! SQLite backend: a file next to the server, written with full fsync (WAL, synchronous=FULL),
 //! because an acknowledged write must survive a crash.
 
-use super::{DbError, Snapshot, StoredContact, StoredRegion, enum_name, parse_enum};
-use crate::dataset::Dataset;
+use super::{DbError, parse_enum};
+use crate::dataset::{ContactRecord, Dataset, PostcodeRecord, RegionRecord, ServiceRecord};
+use crate::db::enum_name;
 use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -31,7 +33,7 @@ pub(super) async fn ping(pool: &SqlitePool) -> Result<(), DbError> {
 }
 
 pub(super) async fn is_empty(pool: &SqlitePool) -> Result<bool, DbError> {
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM regions")
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts")
         .fetch_one(pool)
         .await?;
     Ok(count == 0)
@@ -68,8 +70,9 @@ pub(super) async fn import(pool: &SqlitePool, data: &Dataset) -> Result<(), DbEr
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO contacts (id, name, level, region_ars, is_115, channels, hours)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO contacts (id, name, level, region_ars, is_115, channels, hours,
+                                   exceptions, closes_on_holidays, address, languages, mailbox)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&c.id)
         .bind(&c.name)
@@ -78,6 +81,11 @@ pub(super) async fn import(pool: &SqlitePool, data: &Dataset) -> Result<(), DbEr
         .bind(c.is_115)
         .bind(to_json(&c.channels))
         .bind(to_json(&c.hours))
+        .bind(to_json(&c.exceptions))
+        .bind(c.closes_on_holidays)
+        .bind(c.address.as_ref().map(to_json))
+        .bind(to_json(&c.languages))
+        .bind(&c.mailbox)
         .execute(&mut *tx)
         .await?;
         for leika in &c.services {
@@ -99,13 +107,15 @@ pub(super) async fn import(pool: &SqlitePool, data: &Dataset) -> Result<(), DbEr
     Ok(())
 }
 
-pub(super) async fn snapshot(pool: &SqlitePool) -> Result<Snapshot, DbError> {
-    let regions = sqlx::query("SELECT ars, name, level, in_115 FROM regions ORDER BY ars")
-        .fetch_all(pool)
+pub(super) async fn snapshot(pool: &SqlitePool) -> Result<Dataset, DbError> {
+    // One read transaction, so the snapshot is consistent even while an import runs.
+    let mut tx = pool.begin().await?;
+    let regions = sqlx::query("SELECT ars, name, level, in_115 FROM regions")
+        .fetch_all(&mut *tx)
         .await?
         .into_iter()
         .map(|row| {
-            Ok(StoredRegion {
+            Ok(RegionRecord {
                 ars: row.try_get("ars")?,
                 name: row.try_get("name")?,
                 level: parse_enum(row.try_get::<&str, _>("level")?)?,
@@ -114,39 +124,78 @@ pub(super) async fn snapshot(pool: &SqlitePool) -> Result<Snapshot, DbError> {
         })
         .collect::<Result<Vec<_>, DbError>>()?;
 
-    let service_rows = sqlx::query("SELECT contact_id, leika FROM contact_services ORDER BY leika")
-        .fetch_all(pool)
-        .await?;
-    let mut services: std::collections::HashMap<String, Vec<String>> = Default::default();
-    for row in service_rows {
-        services
+    let services = sqlx::query("SELECT leika, name FROM services")
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(ServiceRecord {
+                leika: row.try_get("leika")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+
+    let mut served: HashMap<String, Vec<String>> = HashMap::new();
+    for row in sqlx::query("SELECT contact_id, leika FROM contact_services ORDER BY leika")
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        served
             .entry(row.try_get("contact_id")?)
             .or_default()
             .push(row.try_get("leika")?);
     }
 
     let contacts = sqlx::query(
-        "SELECT id, name, level, region_ars, is_115, channels, hours FROM contacts ORDER BY id",
+        "SELECT id, name, level, region_ars, is_115, channels, hours, exceptions,
+                closes_on_holidays, address, languages, mailbox
+         FROM contacts",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?
     .into_iter()
     .map(|row| {
         let id: String = row.try_get("id")?;
-        Ok(StoredContact {
-            services: services.remove(&id).unwrap_or_default(),
+        let address: Option<&str> = row.try_get("address")?;
+        Ok(ContactRecord {
+            services: served.remove(&id).unwrap_or_default(),
             name: row.try_get("name")?,
             level: parse_enum(row.try_get::<&str, _>("level")?)?,
-            region_ars: row.try_get("region_ars")?,
+            region: row.try_get("region_ars")?,
             is_115: row.try_get("is_115")?,
             channels: from_json(row.try_get("channels")?, &id)?,
             hours: from_json(row.try_get("hours")?, &id)?,
+            exceptions: from_json(row.try_get("exceptions")?, &id)?,
+            closes_on_holidays: row.try_get("closes_on_holidays")?,
+            address: address.map(|a| from_json(a, &id)).transpose()?,
+            languages: from_json(row.try_get("languages")?, &id)?,
+            mailbox: row.try_get("mailbox")?,
             id,
         })
     })
     .collect::<Result<Vec<_>, DbError>>()?;
 
-    Ok(Snapshot { regions, contacts })
+    let postcodes = sqlx::query("SELECT plz, ars FROM postcodes")
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(PostcodeRecord {
+                plz: row.try_get("plz")?,
+                ars: row.try_get("ars")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    tx.commit().await?;
+
+    Ok(Dataset {
+        sample: false,
+        regions,
+        services,
+        contacts,
+        postcodes,
+    })
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(text: &str, id: &str) -> Result<T, DbError> {

@@ -58,3 +58,145 @@ fn flags_can_come_from_the_environment() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not-an-address"), "{stderr}");
 }
+
+/// Runs `anlaufstelle` with a data directory; returns (exit code, stdout, stderr).
+fn with_data(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_anlaufstelle"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("ANLAUFSTELLE_DATABASE_URL")
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().expect("exited normally"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn sample_file() -> String {
+    format!("{}/sample-data/sample.json", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn export_then_import_round_trips_exactly() {
+    let first = tempfile::tempdir().expect("temp dir");
+    let (code, stdout, stderr) = with_data(first.path(), &["import", &sample_file()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("18 contacts"), "{stdout}");
+    let (_, exported, _) = with_data(first.path(), &["export"]);
+
+    let file = first.path().join("export.json");
+    std::fs::write(&file, &exported).expect("write export");
+    let second = tempfile::tempdir().expect("temp dir");
+    let (code, _, stderr) = with_data(second.path(), &["import", file.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, again, _) = with_data(second.path(), &["export"]);
+    assert_eq!(again, exported);
+    assert!(exported.contains("\"mailbox\": \"elterngeld@example.bremen.de\""));
+}
+
+#[test]
+fn csv_tables_round_trip_through_a_fresh_database() {
+    let first = tempfile::tempdir().expect("temp dir");
+    with_data(first.path(), &["import", &sample_file()]);
+    let tables = ["regions-csv", "postcodes-csv", "contacts-csv"];
+    let exported: Vec<String> = tables
+        .iter()
+        .map(|format| with_data(first.path(), &["export", "--format", format]).1)
+        .collect();
+
+    // Services travel in JSON only; load them first, then the three CSV tables in order.
+    let second = tempfile::tempdir().expect("temp dir");
+    let services = second.path().join("services.json");
+    std::fs::write(
+        &services,
+        r#"{"services": [
+            {"leika": "99041006017000", "name": "Elterngeld Bewilligung"},
+            {"leika": "99107005000000", "name": "Wohngeld (Mietzuschuss) Bewilligung"},
+            {"leika": "99115001000000", "name": "Anmeldung einer Wohnung"}]}"#,
+    )
+    .expect("write services");
+    assert_eq!(
+        with_data(
+            second.path(),
+            &["import", services.to_str().expect("utf-8")]
+        )
+        .0,
+        0
+    );
+    for (table, csv) in tables.iter().zip(&exported) {
+        let file = second.path().join(format!("{table}.csv"));
+        std::fs::write(&file, csv).expect("write csv");
+        let (code, _, stderr) =
+            with_data(second.path(), &["import", file.to_str().expect("utf-8")]);
+        assert_eq!(code, 0, "{table}: {stderr}");
+    }
+    for (format, csv) in tables.iter().zip(&exported) {
+        assert_eq!(
+            &with_data(second.path(), &["export", "--format", format]).1,
+            csv,
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_import_lists_every_problem_with_its_place_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    with_data(dir.path(), &["import", &sample_file()]);
+    let (_, before, _) = with_data(dir.path(), &["export"]);
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{
+  "regions": [{"ars": "031010000000", "name": "Braunschweig, Stadt", "level": "kreis", "in_115": null}],
+  "contacts": [
+    {"id": "bs-buergeramt", "name": "Bürgeramt Braunschweig", "level": "first", "region": "031010000000",
+     "channels": [{"kind": "phone", "value": "0531 1"}]},
+    {"id": "bs-falsch", "name": "Falsch", "level": "first", "region": "031019999999",
+     "channels": [{"kind": "email", "value": "kein-at-zeichen"}],
+     "hours": [{"day": "mon", "opens": "18:00", "closes": "08:00"}]}
+  ]
+}"#,
+    )
+    .expect("write file");
+    let (code, _, stderr) = with_data(dir.path(), &["import", broken.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{stderr}");
+    for place in [
+        "contacts[1].region",
+        "contacts[1].channels[0].value",
+        "contacts[1].hours[0].closes",
+    ] {
+        assert!(stderr.contains(place), "{place} missing in:\n{stderr}");
+    }
+    assert!(stderr.contains("3 problem(s)"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    // The valid first contact and the new region were not written either.
+    let (_, after, _) = with_data(dir.path(), &["export"]);
+    assert_eq!(after, before);
+}
+
+#[test]
+fn csv_problems_name_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("plz.csv");
+    std::fs::write(
+        &file,
+        "plz;ars\n28195;040110000000\n2819;040110000000\n28199;990000000000\n",
+    )
+    .expect("write file");
+    let (code, _, stderr) = with_data(dir.path(), &["import", file.to_str().expect("utf-8")]);
+    assert_eq!(code, 1);
+    let file = file.display();
+    assert!(
+        stderr.contains(&format!("{file} line 3, column plz")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{file} line 4, column ars")),
+        "{stderr}"
+    );
+}

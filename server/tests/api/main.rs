@@ -5,6 +5,7 @@ mod assets;
 mod cli;
 mod health;
 mod help;
+mod regions;
 
 use anlaufstelle::dataset::{Dataset, SAMPLE_JSON};
 use anlaufstelle::db::Db;
@@ -76,7 +77,16 @@ impl TestApp {
         app
     }
 
-    /// A fresh, empty database.
+    /// The same application with a fixed clock.
+    pub fn at(mut self, instant: &str) -> Self {
+        let now = instant.parse().expect("valid RFC 3339 timestamp");
+        self.state = self
+            .state
+            .with_clock(anlaufstelle::state::Clock::Fixed(now));
+        self
+    }
+
+    /// A fresh database without contacts (the Bund and the 16 Länder are always there).
     pub async fn empty() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite:{}", dir.path().join("test.sqlite").display());
