@@ -17,7 +17,7 @@ try {
       locale: "de-DE",
     });
     await page.goto(`${server.url}/demo/`);
-    await page.locator("anlaufstelle-hilfe .as-name").waitFor();
+    await page.locator("anlaufstelle-hilfe .as-name").first().waitFor();
     const path = join(outDir, `screenshot-${name}.png`);
     await page.screenshot({ path, fullPage: true });
     console.log(`wrote ${path}`);

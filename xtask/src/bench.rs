@@ -32,19 +32,19 @@ pub fn run() -> Result<()> {
     println!();
     println!("widget transfer size (bytes; KB = 1000 bytes)");
     println!(
-        "{:<8}{:>12}{:>12}{:>12}",
+        "{:<8}{:>20}{:>20}{:>20}",
         "file", "raw", "gzip -9", "brotli 11"
     );
     for (label, raw, gz, br) in &rows {
         println!(
-            "{label:<8}{:>12}{:>12}{:>12}",
+            "{label:<8}{:>20}{:>20}{:>20}",
             fmt(*raw),
             fmt(*gz),
             fmt(*br)
         );
     }
     println!(
-        "{:<8}{:>12}{:>12}{:>12}",
+        "{:<8}{:>20}{:>20}{:>20}",
         "total",
         fmt(total.0),
         fmt(total.1),
