@@ -2,7 +2,9 @@
 
 pub mod health;
 pub mod help;
+pub mod notices;
 pub mod regions;
+pub mod status;
 
 use crate::Error;
 

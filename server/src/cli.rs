@@ -23,6 +23,36 @@ pub enum Command {
     Import(ImportArgs),
     /// Export all contact data (JSON by default, or one CSV table).
     Export(ExportArgs),
+    /// Manage bearer tokens for operators and monitoring.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// `anlaufstelle token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once; only its hash is stored.
+    Create(TokenCreateArgs),
+}
+
+/// Options of `anlaufstelle token create`.
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// Who or what uses the token, e.g. `betrieb-elterngeld` (unique).
+    #[arg(long)]
+    pub name: String,
+
+    /// Limit the token to this service (LeiKa key); repeat for several.
+    #[arg(long = "leika")]
+    pub services: Vec<String>,
+
+    /// Limit the token to this region (ARS prefix, e.g. `04`); repeat for several.
+    #[arg(long = "ars")]
+    pub regions: Vec<String>,
+
+    /// Database location.
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// Where the data lives; shared by every subcommand.

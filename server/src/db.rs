@@ -7,6 +7,8 @@
 mod sqlite;
 
 use crate::dataset::{Dataset, DatasetError, KnownKeys};
+use crate::notices::model::StoredNotice;
+use crate::notices::tokens::TokenRecord;
 
 /// A handle to the database; cheap to clone.
 #[derive(Debug, Clone)]
@@ -91,8 +93,49 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Stores `notice` (insert or replace) and appends it to the change log in one
+    /// transaction; returns the new event id.
+    pub async fn save_notice(&self, notice: &StoredNotice) -> Result<u64, DbError> {
+        match self {
+            Db::Sqlite(pool) => sqlite::save_notice(pool, notice).await,
+        }
+    }
+
+    /// Every stored notice.
+    pub async fn notices(&self) -> Result<Vec<StoredNotice>, DbError> {
+        match self {
+            Db::Sqlite(pool) => sqlite::notices(pool).await,
+        }
+    }
+
+    /// The newest `limit` change-log entries, oldest first.
+    pub async fn recent_notice_events(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(u64, StoredNotice)>, DbError> {
+        match self {
+            Db::Sqlite(pool) => sqlite::recent_notice_events(pool, limit).await,
+        }
+    }
+
+    /// Stores a new token; fails if the name is taken.
+    pub async fn insert_token(&self, token: &TokenRecord) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(pool) => sqlite::insert_token(pool, token).await,
+        }
+    }
+
+    /// The token with this SHA-256 hash, if any.
+    pub async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>, DbError> {
+        match self {
+            Db::Sqlite(pool) => sqlite::token_by_hash(pool, hash).await,
+        }
+    }
+}
+
 /// The snake_case name serde gives a unit enum variant (`SupportLevel::First` → `first`).
-pub(crate) fn enum_name<T: serde::Serialize>(value: &T) -> String {
+pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         other => unreachable!("unit enum variants serialise to strings, got {other:?}"),

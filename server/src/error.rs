@@ -31,6 +31,18 @@ pub enum Error {
     /// A region search needs 2 to 100 characters.
     #[error("Please enter at least 2 characters (a PLZ or the beginning of a place name).")]
     BadSearch,
+    /// The request body is not the JSON expected.
+    #[error("The request body is not valid: {0}")]
+    BadJson(String),
+    /// No or an unknown bearer token.
+    #[error("A valid bearer token is required (Authorization: Bearer …).")]
+    Unauthorized,
+    /// The token's scope does not cover this notice.
+    #[error("This token may not change notices outside its services and regions.")]
+    ForbiddenScope,
+    /// A notice breaks a rule.
+    #[error("The notice is not valid: {0}")]
+    InvalidNotice(#[from] crate::notices::model::NoticeError),
     /// The path does not exist.
     #[error("There is nothing at this address.")]
     NotFound,
@@ -52,6 +64,10 @@ impl Error {
             Self::InvalidLeika(_) => "invalid_leika",
             Self::InvalidLang(_) => "invalid_lang",
             Self::BadSearch => "query_too_short",
+            Self::BadJson(_) => "invalid_json",
+            Self::Unauthorized => "unauthorized",
+            Self::ForbiddenScope => "forbidden_scope",
+            Self::InvalidNotice(_) => "invalid_notice",
             Self::NotFound => "not_found",
             Self::WidgetNotBuilt => "widget_not_built",
             Self::Database(_) => "database_unavailable",
@@ -66,9 +82,24 @@ impl Error {
             | Self::InvalidArs(_)
             | Self::InvalidLeika(_)
             | Self::InvalidLang(_)
-            | Self::BadSearch => StatusCode::BAD_REQUEST,
+            | Self::BadSearch
+            | Self::BadJson(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidNotice(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::ForbiddenScope => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::WidgetNotBuilt | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+impl From<crate::notices::hub::HubError> for Error {
+    fn from(e: crate::notices::hub::HubError) -> Self {
+        use crate::notices::hub::HubError;
+        match e {
+            HubError::NotFound(_) => Self::NotFound,
+            HubError::Invalid(e) => Self::InvalidNotice(e),
+            HubError::Db(e) => Self::Database(e),
         }
     }
 }
@@ -82,6 +113,13 @@ impl IntoResponse for Error {
             error: self.code().to_string(),
             message: self.to_string(),
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if matches!(self, Self::Unauthorized) {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }

@@ -11,11 +11,14 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod feeds;
 pub mod holidays;
 pub mod hours;
+pub mod notices;
 pub mod resolve;
 pub mod routes;
 pub mod state;
+pub mod status_page;
 
 pub use error::Error;
 pub use state::AppState;

@@ -1,6 +1,9 @@
 //! The `anlaufstelle` binary: parses the command line, opens the database and serves.
 
-use anlaufstelle::cli::{Cli, Command, DbArgs, ExportArgs, ExportFormat, ImportArgs, ServeArgs};
+use anlaufstelle::cli::{
+    Cli, Command, DbArgs, ExportArgs, ExportFormat, ImportArgs, ServeArgs, TokenCommand,
+    TokenCreateArgs,
+};
 use anlaufstelle::dataset::{Dataset, SAMPLE_JSON, csv};
 use anlaufstelle::db::{Db, DbError};
 use anlaufstelle::{AppState, app};
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve(args).await,
             Command::Import(args) => import(args).await,
             Command::Export(args) => export(args).await,
+            Command::Token(TokenCommand::Create(args)) => create_token(args).await,
         }
     });
     match result {
@@ -138,6 +142,38 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
     }
 }
 
+async fn create_token(args: TokenCreateArgs) -> anyhow::Result<()> {
+    use anlaufstelle::domain::LeikaKey;
+    use anlaufstelle::notices::tokens::{TokenRecord, generate, hash};
+    for key in &args.services {
+        key.parse::<LeikaKey>()?;
+    }
+    for prefix in &args.regions {
+        let valid = (2..=12).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_digit());
+        anyhow::ensure!(
+            valid,
+            "`{prefix}` is not an ARS prefix (2 to 12 digits, e.g. 04)"
+        );
+    }
+    let db = open(&args.db).await?;
+    let token = generate();
+    db.insert_token(&TokenRecord {
+        name: args.name.clone(),
+        hash: hash(&token),
+        services: args.services,
+        regions: args.regions,
+        created_at: jiff::Timestamp::now().to_string(),
+    })
+    .await
+    .with_context(|| format!("cannot create token `{}` (is the name taken?)", args.name))?;
+    eprintln!(
+        "Token `{}` created. It is shown only now; store it safely:",
+        args.name
+    );
+    println!("{token}");
+    Ok(())
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let db = open(&args.db).await?;
 
@@ -163,6 +199,23 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if !anlaufstelle::assets::widget_built() {
         tracing::warn!("this binary was built without the widget; run `cargo xtask build`");
     }
+
+    // Maintenance windows open and close on the clock.
+    let hub = state.notices.clone();
+    let clock = state.clock;
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(1));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut previous = clock.now();
+        loop {
+            interval.tick().await;
+            let now = clock.now();
+            if let Err(e) = hub.tick(now, previous).await {
+                tracing::error!(error = %e, "moving maintenance notices on failed");
+            }
+            previous = now;
+        }
+    });
 
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -116,6 +116,17 @@ impl Index {
             .join(", ")
     }
 
+    /// Service names by LeiKa key, sorted by name.
+    pub fn service_names(&self) -> Vec<(String, String)> {
+        let mut names: Vec<(String, String)> = self
+            .services
+            .iter()
+            .map(|(k, n)| (k.to_string(), n.clone()))
+            .collect();
+        names.sort_by(|a, b| a.1.cmp(&b.1));
+        names
+    }
+
     /// Number of regions known to the index.
     pub fn region_count(&self) -> usize {
         self.regions.len()

@@ -4,7 +4,7 @@ use crate::{AppState, api, assets};
 use axum::Router;
 use axum::http::{Method, header};
 use axum::response::Redirect;
-use axum::routing::get;
+use axum::routing::{get, patch};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -15,13 +15,30 @@ pub fn router(state: AppState) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD])
-        .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH]);
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("last-event-id"),
+        ]);
 
     Router::new()
         .route("/healthz", get(api::health::get_healthz))
         .route("/readyz", get(api::health::get_readyz))
         .route("/api/v1/help", get(api::help::get_help))
         .route("/api/v1/regions", get(api::regions::get_regions))
+        .route(
+            "/api/v1/notices",
+            get(api::notices::list_notices).post(api::notices::create_notice),
+        )
+        .route("/api/v1/notices/stream", get(api::notices::stream_notices))
+        .route("/api/v1/notices/{id}", patch(api::notices::update_notice))
+        .route("/status", get(api::status::get_status_page))
+        .route("/feeds/notices.atom", get(api::status::get_notices_atom))
+        .route(
+            "/feeds/maintenance.ics",
+            get(api::status::get_maintenance_ics),
+        )
+        .route("/api/v2/summary.json", get(api::status::get_summary))
         .route("/widget/v1/{file}", get(assets::get_widget_asset))
         .route("/demo", get(|| async { Redirect::permanent("/demo/") }))
         .route("/demo/", get(assets::get_demo_index))

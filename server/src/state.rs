@@ -1,6 +1,7 @@
 //! Shared application state handed to every handler.
 
 use crate::db::{Db, DbError};
+use crate::notices::NoticeHub;
 use crate::resolve::Index;
 use arc_swap::ArcSwap;
 use std::sync::Arc;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub db: Db,
     /// Source of the current time.
     pub clock: Clock,
+    /// Live notices.
+    pub notices: Arc<NoticeHub>,
     index: Arc<ArcSwap<Index>>,
 }
 
@@ -38,9 +41,11 @@ impl AppState {
     /// Loads the resolve index from the database.
     pub async fn load(db: Db) -> Result<Self, DbError> {
         let index = Index::build(db.snapshot().await?);
+        let notices = Arc::new(NoticeHub::load(db.clone()).await?);
         Ok(Self {
             db,
             clock: Clock::System,
+            notices,
             index: Arc::new(ArcSwap::from_pointee(index)),
         })
     }
@@ -49,6 +54,11 @@ impl AppState {
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// Service names by LeiKa key, for display (status page).
+    pub fn service_names(&self) -> Vec<(String, String)> {
+        self.index().service_names()
     }
 
     /// The index as of now. Requests hold on to it for their whole duration, so a concurrent

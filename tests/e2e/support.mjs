@@ -1,6 +1,6 @@
 // Shared helpers for the browser tests: start the real server binary on a free port with a
 // fresh SQLite database, and launch Debian's Chromium through playwright-core.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,11 +8,19 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 
-/** Starts `anlaufstelle serve` on 127.0.0.1:0 with sample data; resolves once it listens. */
+/**
+ * Starts `anlaufstelle serve` on 127.0.0.1:0 with sample data; resolves once it listens.
+ * The result carries `token`, an unscoped operator token created for the test.
+ */
 export async function startServer(extraArgs = []) {
   const bin = process.env.ANLAUFSTELLE_BIN;
   if (!bin) throw new Error("ANLAUFSTELLE_BIN is not set; run the tests through `cargo xtask test`");
   const dataDir = mkdtempSync(join(tmpdir(), "anlaufstelle-e2e-"));
+  const created = spawnSync(bin, ["token", "create", "--name", "e2e", "--data-dir", dataDir], {
+    encoding: "utf8",
+  });
+  if (created.status !== 0) throw new Error(`token create failed: ${created.stderr}`);
+  const token = created.stdout.trim();
   const child = spawn(
     bin,
     ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--sample-data", ...extraArgs],
@@ -29,6 +37,7 @@ export async function startServer(extraArgs = []) {
   });
   return {
     url,
+    token,
     log: () => log,
     async stop() {
       if (child.exitCode === null) {

@@ -43,7 +43,7 @@ function start(script) {
   // The API lives two levels above /widget/v1/anlaufstelle.js on the same server.
   const apiBase = new URL("../../", src).href;
   init({ module_or_path: new URL(__WASM_FILE__, src) })
-    .then(() => mount(root, apiBase, data.ars || "", data.leika || ""))
+    .then(() => mount(root, apiBase, data.ars || "", data.leika || "", data.mode || "inline"))
     .catch(() => showFallback(root));
 }
 

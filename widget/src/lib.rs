@@ -9,12 +9,14 @@
 //! async resources, and `Either` views instead of type-erased `AnyView`s.
 
 mod contact;
+mod notices;
 mod picker;
 mod time;
 
 use contact::{Fallback, Levels};
-use leptos::either::EitherOf4;
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
+use notices::NoticeBanner;
 use picker::RegionPicker;
 use wasm_bindgen::prelude::*;
 use wire::HelpResponse;
@@ -23,11 +25,30 @@ use wire::HelpResponse;
 ///
 /// `api_base` is the server's base URL ending in `/` (derived by the loader from its own
 /// `src`); `ars` and `leika` come from the script tag's `data-ars` / `data-leika` and may be
-/// empty. Without an ARS the widget asks the citizen for their place first.
+/// empty. Without an ARS the widget asks the citizen for their place first. `mode` is
+/// `banner` for notices only (portal entry pages), anything else for the full widget.
 #[wasm_bindgen]
-pub fn mount(target: web_sys::HtmlElement, api_base: String, ars: String, leika: String) {
+pub fn mount(
+    target: web_sys::HtmlElement,
+    api_base: String,
+    ars: String,
+    leika: String,
+    mode: String,
+) {
     let config = Config { api_base, leika };
-    leptos::mount::mount_to(target, move || view! { <Widget config=config ars=ars /> }).forget();
+    leptos::mount::mount_to(target, move || {
+        if mode == "banner" {
+            let ars = RwSignal::new(ars);
+            Either::Left(view! {
+                <div class="as-banner">
+                    <NoticeBanner api_base=config.api_base leika=config.leika ars />
+                </div>
+            })
+        } else {
+            Either::Right(view! { <Widget config=config ars=ars /> })
+        }
+    })
+    .forget();
 }
 
 /// What the host page told the widget.
@@ -75,6 +96,8 @@ fn Widget(
     ars: String,
 ) -> impl IntoView {
     let phase = RwSignal::new(Phase::Picking);
+    // The region the notices are for: the host's, or the one the citizen picks.
+    let region = RwSignal::new(ars.clone());
     // Whether the citizen chose the region here (then they may change it again).
     let picked = RwSignal::new(false);
 
@@ -96,12 +119,14 @@ fn Widget(
     }
     let on_pick = Callback::new(move |ars: String| {
         picked.set(true);
+        region.set(ars.clone());
         load(ars);
     });
     let api_base = config.api_base.clone();
 
     view! {
         <section class="as-widget" aria-labelledby="as-title">
+            <NoticeBanner api_base=config.api_base.clone() leika=config.leika.clone() ars=region />
             <h2 id="as-title" class="as-title">"Wer kann mir helfen?"</h2>
             {move || match phase.get() {
                 Phase::Picking => EitherOf4::A(view! {

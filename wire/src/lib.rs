@@ -359,6 +359,155 @@ fn next_day(day: Weekday) -> Option<Weekday> {
     }
 }
 
+/// A disruption, maintenance or information notice as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// Stable identifier.
+    pub id: String,
+    /// What kind of notice this is.
+    pub kind: NoticeKind,
+    /// Where in its life cycle it is.
+    pub state: NoticeState,
+    /// How badly the service is affected.
+    pub impact: Impact,
+    /// LeiKa keys of the affected services; empty = all services.
+    pub services: Vec<String>,
+    /// ARS prefixes of the affected regions (`04` = Land Bremen); empty = everywhere.
+    pub regions: Vec<String>,
+    /// Start of a maintenance window (RFC 3339), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<String>,
+    /// End of a maintenance window (RFC 3339), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<String>,
+    /// When it was first published (RFC 3339).
+    pub created_at: String,
+    /// When it last changed (RFC 3339).
+    pub updated_at: String,
+    /// The texts, in the requested language where available (German otherwise).
+    pub content: NoticeContent,
+    /// Language of `content` (`de`, `en`, `de-x-ls`).
+    pub lang: String,
+    /// Timeline of updates, newest first.
+    #[serde(default)]
+    pub updates: Vec<NoticeUpdate>,
+}
+
+impl Notice {
+    /// Whether the notice has reached its end state and should disappear from forms.
+    pub fn is_over(&self) -> bool {
+        matches!(self.state, NoticeState::Resolved | NoticeState::Completed)
+    }
+}
+
+/// Texts of a notice in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeContent {
+    /// Short headline.
+    pub title: String,
+    /// What is going on.
+    #[serde(default)]
+    pub body: String,
+    /// What still works (e.g. "Sie können Ihren Antrag weiter ausfüllen.").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub still_works: Option<String>,
+    /// Whether answers already entered in the form are kept.
+    #[serde(default = "AnswersKept::unknown")]
+    pub answers_kept: AnswersKept,
+    /// What to do instead (e.g. "Rufen Sie die 115 an.").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative: Option<String>,
+    /// Link for the alternative (e.g. a paper form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative_url: Option<String>,
+}
+
+/// Whether answers already entered are kept during a disruption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswersKept {
+    /// Entered answers are kept.
+    Yes,
+    /// Entered answers are lost.
+    No,
+    /// Not known yet.
+    Unknown,
+}
+
+impl AnswersKept {
+    fn unknown() -> Self {
+        Self::Unknown
+    }
+}
+
+/// One entry of a notice's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeUpdate {
+    /// When (RFC 3339).
+    pub at: String,
+    /// The state the notice moved to.
+    pub state: NoticeState,
+    /// What changed, in the notice's language where available.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Kinds of notices, in the vocabulary of Statuspage and Cachet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// Something is broken.
+    Incident,
+    /// Planned work.
+    Maintenance,
+    /// Information without a disruption.
+    Info,
+}
+
+/// Life-cycle states. Incidents: investigating → identified → monitoring → resolved.
+/// Maintenance: scheduled → in_progress → completed. Info: active → resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeState {
+    /// Incident: cause being looked for.
+    Investigating,
+    /// Incident: cause known.
+    Identified,
+    /// Incident: fix applied, watching.
+    Monitoring,
+    /// Incident or info: over.
+    Resolved,
+    /// Maintenance: announced, not started.
+    Scheduled,
+    /// Maintenance: running.
+    InProgress,
+    /// Maintenance: done.
+    Completed,
+    /// Info: shown.
+    Active,
+}
+
+/// Impact levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Impact {
+    /// No impact on users.
+    None,
+    /// Some users or functions affected.
+    Minor,
+    /// The service is seriously impaired.
+    Major,
+    /// The service is unusable.
+    Critical,
+}
+
+/// Answer of `GET /api/v1/notices`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeList {
+    /// Active notices and maintenance starting within 14 days, most severe first.
+    pub notices: Vec<Notice>,
+}
+
 /// Body of every error answer of the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

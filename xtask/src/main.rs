@@ -7,6 +7,7 @@
 //! | `test`       | every check and test: fmt, clippy (native and wasm), unit and API tests, end-to-end tests in headless Chromium |
 //! | `bench`      | print the figures the project tracks (widget transfer size, …) |
 //! | `screenshot` | write `docs/screenshot-*.png` of the demo page, as a citizen sees it |
+//! | `e2e`        | only the browser tests (widget and debug server rebuilt first) — the quick loop |
 //!
 //! Every command first installs what it needs and is missing (wasm target, wasm-bindgen CLI
 //! matching `Cargo.lock`, npm tools, Chromium), skipping what is already there.
@@ -27,8 +28,9 @@ fn main() -> std::process::ExitCode {
         Some("test") => test(),
         Some("bench") => bench::run(),
         Some("screenshot") => screenshot(),
+        Some("e2e") => e2e_only(),
         _ => {
-            eprintln!("usage: cargo xtask <build|run|test|bench|screenshot>");
+            eprintln!("usage: cargo xtask <build|run|test|bench|screenshot|e2e>");
             return std::process::ExitCode::from(2);
         }
     };
@@ -155,6 +157,16 @@ fn node_env(mut command: Command, chromium: &Path) -> Command {
         )
         .env("CHROMIUM", chromium);
     command
+}
+
+fn e2e_only() -> Result<()> {
+    tools::ensure_wasm_target()?;
+    let bindgen = tools::ensure_wasm_bindgen()?;
+    tools::ensure_npm_packages()?;
+    let chromium = tools::ensure_chromium()?;
+    widget::build(&bindgen)?;
+    run(cargo().args(["build", "-p", "server"]))?;
+    e2e(&chromium)
 }
 
 fn screenshot() -> Result<()> {

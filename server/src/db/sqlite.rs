@@ -205,3 +205,105 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str, id: &str) -> Result<T, 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("wire types always serialise")
 }
+
+pub(super) async fn save_notice(
+    pool: &SqlitePool,
+    notice: &crate::notices::model::StoredNotice,
+) -> Result<u64, DbError> {
+    let body = to_json(notice);
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO notices (id, body, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+    )
+    .bind(&notice.id)
+    .bind(&body)
+    .bind(notice.updated_at.to_string())
+    .execute(&mut *tx)
+    .await?;
+    let id = sqlx::query("INSERT INTO notice_events (notice_id, body) VALUES (?, ?)")
+        .bind(&notice.id)
+        .bind(&body)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+    tx.commit().await?;
+    u64::try_from(id).map_err(|_| DbError::Corrupt(format!("negative event id {id}")))
+}
+
+pub(super) async fn notices(
+    pool: &SqlitePool,
+) -> Result<Vec<crate::notices::model::StoredNotice>, DbError> {
+    sqlx::query("SELECT id, body FROM notices ORDER BY id")
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let id: String = row.try_get("id")?;
+            from_json(row.try_get("body")?, &id)
+        })
+        .collect()
+}
+
+pub(super) async fn recent_notice_events(
+    pool: &SqlitePool,
+    limit: u32,
+) -> Result<Vec<(u64, crate::notices::model::StoredNotice)>, DbError> {
+    let mut rows =
+        sqlx::query("SELECT id, notice_id, body FROM notice_events ORDER BY id DESC LIMIT ?")
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id")?;
+                let notice_id: String = row.try_get("notice_id")?;
+                Ok((
+                    id.max(0) as u64,
+                    from_json(row.try_get("body")?, &notice_id)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+    rows.reverse();
+    Ok(rows)
+}
+
+pub(super) async fn insert_token(
+    pool: &SqlitePool,
+    token: &crate::notices::tokens::TokenRecord,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO api_tokens (name, hash, services, regions, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&token.name)
+    .bind(&token.hash)
+    .bind(to_json(&token.services))
+    .bind(to_json(&token.regions))
+    .bind(&token.created_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn token_by_hash(
+    pool: &SqlitePool,
+    hash: &str,
+) -> Result<Option<crate::notices::tokens::TokenRecord>, DbError> {
+    let Some(row) = sqlx::query(
+        "SELECT name, hash, services, regions, created_at FROM api_tokens WHERE hash = ?",
+    )
+    .bind(hash)
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let name: String = row.try_get("name")?;
+    Ok(Some(crate::notices::tokens::TokenRecord {
+        services: from_json(row.try_get("services")?, &name)?,
+        regions: from_json(row.try_get("regions")?, &name)?,
+        hash: row.try_get("hash")?,
+        created_at: row.try_get("created_at")?,
+        name,
+    }))
+}

@@ -5,7 +5,9 @@ mod assets;
 mod cli;
 mod health;
 mod help;
+mod notices;
 mod regions;
+mod status;
 
 use anlaufstelle::dataset::{Dataset, SAMPLE_JSON};
 use anlaufstelle::db::Db;
@@ -93,6 +95,43 @@ impl TestApp {
         let db = Db::connect(&url).await.expect("database opens");
         let state = AppState::load(db).await.expect("state loads");
         Self { state, _dir: dir }
+    }
+
+    /// Creates an operator token limited to `services` and `regions` (empty = unlimited).
+    pub async fn token(&self, name: &str, services: &[&str], regions: &[&str]) -> String {
+        use anlaufstelle::notices::tokens::{TokenRecord, generate, hash};
+        let token = generate();
+        self.state
+            .db
+            .insert_token(&TokenRecord {
+                name: name.into(),
+                hash: hash(&token),
+                services: services.iter().map(|s| s.to_string()).collect(),
+                regions: regions.iter().map(|s| s.to_string()).collect(),
+                created_at: "2026-11-23T09:00:00Z".into(),
+            })
+            .await
+            .expect("token stored");
+        token
+    }
+
+    /// Sends JSON with a bearer token.
+    pub async fn send_json(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> TestResponse {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        self.request(request.body(Body::from(body.to_string())).expect("request"))
+            .await
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {

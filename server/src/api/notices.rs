@@ -1,0 +1,310 @@
+//! Notices: the public list and live stream, and the operator endpoints to raise and change
+//! notices (bearer token, scoped).
+
+use crate::api::help::json_with_etag;
+use crate::domain::{Ars, LeikaKey};
+use crate::notices::hub::{NoticeEvent, NoticeHub, Start};
+use crate::notices::model::{LANGUAGES, NoticeInput, NoticePatch, StoredNotice};
+use crate::notices::tokens::{self, TokenRecord};
+use crate::state::Clock;
+use crate::{AppState, Error};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+use std::collections::{HashSet, VecDeque};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+/// Who is asking: the citizen's service, region and language.
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    leika: Option<String>,
+    ars: Option<String>,
+    lang: Option<String>,
+}
+
+/// A validated [`NoticeQuery`].
+#[derive(Debug, Clone)]
+pub struct Audience {
+    /// LeiKa key, if the page is about one service.
+    pub leika: Option<String>,
+    /// ARS, if the region is known.
+    pub ars: Option<String>,
+    /// Language for the texts.
+    pub lang: String,
+}
+
+impl Audience {
+    /// Parses and checks the query.
+    pub fn parse(query: Result<Query<NoticeQuery>, QueryRejection>) -> Result<Self, Error> {
+        let Query(q) = query.map_err(|e| Error::BadQuery(e.body_text()))?;
+        let leika = match q.leika.filter(|s| !s.is_empty()) {
+            Some(k) => Some(k.parse::<LeikaKey>()?.to_string()),
+            None => None,
+        };
+        let ars = match q.ars.filter(|s| !s.is_empty()) {
+            Some(a) => Some(a.parse::<Ars>()?.to_string()),
+            None => None,
+        };
+        let lang = q.lang.unwrap_or_else(|| "de".into());
+        if !LANGUAGES.contains(&lang.as_str()) {
+            return Err(Error::InvalidLang(lang.chars().take(20).collect()));
+        }
+        Ok(Self { leika, ars, lang })
+    }
+
+    /// Whether this audience sees `notice` at `now`.
+    pub fn sees(&self, notice: &StoredNotice, now: jiff::Timestamp) -> bool {
+        notice.visible(now) && notice.matches(self.leika.as_deref(), self.ars.as_deref())
+    }
+}
+
+/// Visible notices for `audience`, most urgent first: incidents by impact, then maintenance by
+/// start, then information.
+pub fn visible_notices(
+    hub: &NoticeHub,
+    audience: &Audience,
+    now: jiff::Timestamp,
+) -> Vec<wire::Notice> {
+    let mut notices: Vec<Arc<StoredNotice>> = hub
+        .all()
+        .into_iter()
+        .filter(|n| audience.sees(n, now))
+        .collect();
+    notices.sort_by_key(|n| {
+        let kind = match n.kind {
+            wire::NoticeKind::Incident => 0,
+            wire::NoticeKind::Maintenance => 1,
+            wire::NoticeKind::Info => 2,
+        };
+        (kind, std::cmp::Reverse(n.impact), n.starts_at, n.created_at)
+    });
+    notices.iter().map(|n| n.public(&audience.lang)).collect()
+}
+
+/// `GET /api/v1/notices`: what a form should show now; served from memory, with ETag.
+pub async fn list_notices(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<NoticeQuery>, QueryRejection>,
+) -> Result<Response, Error> {
+    let audience = Audience::parse(query)?;
+    let list = wire::NoticeList {
+        notices: visible_notices(&state.notices, &audience, state.clock.now()),
+    };
+    let body = serde_json::to_vec(&list).expect("wire types always serialise");
+    // Pollers (where streams are blocked) revalidate cheaply with If-None-Match.
+    Ok(json_with_etag(&headers, body, 0))
+}
+
+/// `GET /api/v1/notices/stream`: Server-Sent Events. A `snapshot` on connect (or only the
+/// missed events when `Last-Event-ID` is still in the replay window), then `notice` for every
+/// change this audience sees and `remove` when a notice it saw ends or leaves its scope.
+pub async fn stream_notices(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<NoticeQuery>, QueryRejection>,
+) -> Result<Response, Error> {
+    let audience = Audience::parse(query)?;
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let (start, rx) = state.notices.subscribe(last);
+    let mut conn = Connection {
+        hub: state.notices.clone(),
+        clock: state.clock,
+        audience,
+        rx,
+        pending: VecDeque::new(),
+        shown: HashSet::new(),
+        shown_known: true,
+    };
+    conn.start(start);
+
+    let stream = events(conn);
+    let sse = Sse::new(stream).keep_alive(
+        KeepAlive::new()
+            .interval(Duration::from_secs(15))
+            .text("ping"),
+    );
+    let mut response = sse.into_response();
+    // Reverse proxies (nginx) must pass events through at once.
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
+
+/// One open stream.
+struct Connection {
+    hub: Arc<NoticeHub>,
+    clock: Clock,
+    audience: Audience,
+    rx: broadcast::Receiver<Arc<NoticeEvent>>,
+    pending: VecDeque<Event>,
+    /// Notices this client currently shows.
+    shown: HashSet<String>,
+    /// False after a resume: we do not know what the client shows, so every change that is not
+    /// for it is sent as a `remove` (the client ignores unknown ids).
+    shown_known: bool,
+}
+
+impl Connection {
+    fn start(&mut self, start: Start) {
+        match start {
+            Start::Snapshot { last_id, notices } => {
+                let now = self.clock.now();
+                let mut visible: Vec<&Arc<StoredNotice>> = notices
+                    .iter()
+                    .filter(|n| self.audience.sees(n, now))
+                    .collect();
+                visible.sort_by_key(|n| n.created_at);
+                self.shown = visible.iter().map(|n| n.id.clone()).collect();
+                self.shown_known = true;
+                let list = wire::NoticeList {
+                    notices: visible
+                        .iter()
+                        .map(|n| n.public(&self.audience.lang))
+                        .collect(),
+                };
+                self.pending.push_back(
+                    Event::default()
+                        .event("snapshot")
+                        .id(last_id.to_string())
+                        .retry(Duration::from_secs(3))
+                        .data(serde_json::to_string(&list).expect("wire types always serialise")),
+                );
+            }
+            Start::Replay(events) => {
+                self.shown_known = false;
+                for event in events {
+                    self.on_event(&event);
+                }
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: &NoticeEvent) {
+        let notice = &event.notice;
+        let id = event.id.to_string();
+        if self.audience.sees(notice, self.clock.now()) {
+            self.shown.insert(notice.id.clone());
+            let public = notice.public(&self.audience.lang);
+            self.pending.push_back(
+                Event::default()
+                    .event("notice")
+                    .id(id)
+                    .data(serde_json::to_string(&public).expect("wire types always serialise")),
+            );
+        } else if self.shown.remove(&notice.id) || !self.shown_known {
+            self.pending.push_back(
+                Event::default()
+                    .event("remove")
+                    .id(id)
+                    .data(serde_json::json!({ "id": notice.id }).to_string()),
+            );
+        }
+    }
+}
+
+fn events(conn: Connection) -> impl Stream<Item = Result<Event, Infallible>> {
+    stream::unfold(conn, |mut conn| async move {
+        loop {
+            if let Some(event) = conn.pending.pop_front() {
+                return Some((Ok(event), conn));
+            }
+            match conn.rx.recv().await {
+                Ok(event) => conn.on_event(&event),
+                // Too slow to keep up: start over from a fresh snapshot.
+                Err(RecvError::Lagged(_)) => {
+                    let (start, rx) = conn.hub.subscribe(None);
+                    conn.rx = rx;
+                    conn.start(start);
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    })
+}
+
+/// The operator behind a request, from `Authorization: Bearer …`.
+async fn operator(state: &AppState, headers: &HeaderMap) -> Result<TokenRecord, Error> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(Error::Unauthorized)?;
+    state
+        .db
+        .token_by_hash(&tokens::hash(token))
+        .await?
+        .ok_or(Error::Unauthorized)
+}
+
+/// `POST /api/v1/notices`: raise a notice. Answers `201` with the stored notice (all
+/// languages) once it is committed and announced.
+pub async fn create_notice(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<NoticeInput>, JsonRejection>,
+) -> Result<Response, Error> {
+    let token = operator(&state, &headers).await?;
+    let Json(input) = body.map_err(|e| Error::BadJson(e.body_text()))?;
+    let now = state.clock.now();
+    let draft = StoredNotice::create(String::new(), input.clone(), String::new(), now)?;
+    if !token.covers(&draft) {
+        return Err(Error::ForbiddenScope);
+    }
+    let notice = state
+        .notices
+        .create(input, format!("token:{}", token.name), now)
+        .await?;
+    let location = format!("/api/v1/notices/{}", notice.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(notice.as_ref().clone()),
+    )
+        .into_response())
+}
+
+/// `PATCH /api/v1/notices/{id}`: change state, texts, scope or window.
+pub async fn update_notice(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<NoticePatch>, JsonRejection>,
+) -> Result<Json<StoredNotice>, Error> {
+    let token = operator(&state, &headers).await?;
+    let Json(patch) = body.map_err(|e| Error::BadJson(e.body_text()))?;
+    let mut denied = false;
+    let result = state
+        .notices
+        .update(&id, patch, state.clock.now(), |before, after| {
+            if token.covers(before) && token.covers(after) {
+                Ok(())
+            } else {
+                denied = true;
+                Err(crate::notices::hub::HubError::NotFound(String::new()))
+            }
+        })
+        .await;
+    match result {
+        Ok(notice) => Ok(Json(notice.as_ref().clone())),
+        Err(_) if denied => Err(Error::ForbiddenScope),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,315 @@
+//! The notice hub: every notice in memory, persisted before it is announced, and a broadcast
+//! channel carrying each change to the open streams.
+//!
+//! Ordering: writers are serialised; each change is committed to the database first (its
+//! change-log row id becomes the event id), then applied in memory and broadcast while the
+//! state lock is held. A subscriber takes its snapshot and its receiver under the same lock,
+//! so it sees every later event exactly once.
+
+use super::model::{NoticeError, NoticeInput, NoticePatch, StoredNotice};
+use crate::db::{Db, DbError};
+use jiff::Timestamp;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, RwLock};
+use tokio::sync::{Mutex, broadcast};
+use wire::NoticeState;
+
+/// Events kept in memory for clients that resume with `Last-Event-ID`.
+const REPLAY: usize = 4096;
+
+/// One change: the notice as it is after the change.
+#[derive(Debug)]
+pub struct NoticeEvent {
+    /// Monotonic event id (the change-log row id).
+    pub id: u64,
+    /// The notice after the change.
+    pub notice: Arc<StoredNotice>,
+}
+
+/// What a new stream starts with.
+#[derive(Debug)]
+pub enum Start {
+    /// The full current state (fresh connection, or resume point too old).
+    Snapshot {
+        /// Id of the newest event included.
+        last_id: u64,
+        /// All notices.
+        notices: Vec<Arc<StoredNotice>>,
+    },
+    /// Only the events after the client's `Last-Event-ID`.
+    Replay(Vec<Arc<NoticeEvent>>),
+}
+
+/// Failures of hub operations.
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// No notice has this id.
+    #[error("no notice with id `{0}`")]
+    NotFound(String),
+    /// The notice breaks a rule.
+    #[error(transparent)]
+    Invalid(#[from] NoticeError),
+    /// The database failed; nothing changed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+#[derive(Debug, Default)]
+struct State {
+    notices: BTreeMap<String, Arc<StoredNotice>>,
+    recent: VecDeque<Arc<NoticeEvent>>,
+    last_id: u64,
+}
+
+/// Shared by all handlers through `AppState`.
+#[derive(Debug)]
+pub struct NoticeHub {
+    db: Db,
+    state: RwLock<State>,
+    writer: Mutex<()>,
+    tx: broadcast::Sender<Arc<NoticeEvent>>,
+}
+
+impl NoticeHub {
+    /// Loads every notice and the recent change log from the database.
+    pub async fn load(db: Db) -> Result<Self, DbError> {
+        let notices = db.notices().await?;
+        let events = db.recent_notice_events(REPLAY as u32).await?;
+        let mut state = State {
+            notices: notices
+                .into_iter()
+                .map(|n| (n.id.clone(), Arc::new(n)))
+                .collect(),
+            ..State::default()
+        };
+        for (id, notice) in events {
+            state.last_id = id;
+            state.recent.push_back(Arc::new(NoticeEvent {
+                id,
+                notice: Arc::new(notice),
+            }));
+        }
+        let (tx, _) = broadcast::channel(REPLAY);
+        Ok(Self {
+            db,
+            state: RwLock::new(state),
+            writer: Mutex::new(()),
+            tx,
+        })
+    }
+
+    /// Every notice, as of now.
+    pub fn all(&self) -> Vec<Arc<StoredNotice>> {
+        self.read().notices.values().cloned().collect()
+    }
+
+    /// One notice.
+    pub fn get(&self, id: &str) -> Option<Arc<StoredNotice>> {
+        self.read().notices.get(id).cloned()
+    }
+
+    /// Id of the newest event.
+    pub fn last_event_id(&self) -> u64 {
+        self.read().last_id
+    }
+
+    /// A receiver for every event after the returned start.
+    pub fn subscribe(
+        &self,
+        last_event_id: Option<u64>,
+    ) -> (Start, broadcast::Receiver<Arc<NoticeEvent>>) {
+        let state = self.read();
+        let rx = self.tx.subscribe();
+        let start = match last_event_id {
+            Some(seen)
+                if seen <= state.last_id
+                    && state.recent.front().is_some_and(|e| e.id <= seen + 1) =>
+            {
+                Start::Replay(
+                    state
+                        .recent
+                        .iter()
+                        .filter(|e| e.id > seen)
+                        .cloned()
+                        .collect(),
+                )
+            }
+            // Nothing happened since, and nothing was ever recorded.
+            Some(seen) if seen == state.last_id && state.recent.is_empty() => {
+                Start::Replay(Vec::new())
+            }
+            _ => Start::Snapshot {
+                last_id: state.last_id,
+                notices: state.notices.values().cloned().collect(),
+            },
+        };
+        (start, rx)
+    }
+
+    /// Raises a new notice.
+    pub async fn create(
+        &self,
+        input: NoticeInput,
+        source: String,
+        now: Timestamp,
+    ) -> Result<Arc<StoredNotice>, HubError> {
+        let notice = StoredNotice::create(new_id(), input, source, now)?;
+        self.commit(notice).await
+    }
+
+    /// Changes a notice; `allowed` may veto the result (token scopes).
+    pub async fn update(
+        &self,
+        id: &str,
+        patch: NoticePatch,
+        now: Timestamp,
+        allowed: impl FnOnce(&StoredNotice, &StoredNotice) -> Result<(), HubError>,
+    ) -> Result<Arc<StoredNotice>, HubError> {
+        let _writer = self.writer.lock().await;
+        let current = self
+            .get(id)
+            .ok_or_else(|| HubError::NotFound(id.to_string()))?;
+        let next = current.patched(patch, now)?;
+        allowed(&current, &next)?;
+        self.commit_locked(next).await
+    }
+
+    /// Raises a notice for `source` or, if one is still open, updates it — used by monitoring,
+    /// which must not raise the same disruption twice.
+    pub async fn raise_from(
+        &self,
+        source: &str,
+        input: NoticeInput,
+        now: Timestamp,
+    ) -> Result<Arc<StoredNotice>, HubError> {
+        let open = self.open_from(source);
+        match open {
+            Some(existing) => {
+                let patch = NoticePatch {
+                    impact: Some(input.impact),
+                    content: input.content,
+                    message: input.message,
+                    ..NoticePatch::default()
+                };
+                self.update(&existing.id, patch, now, |_, _| Ok(())).await
+            }
+            None => self.create(input, source.to_string(), now).await,
+        }
+    }
+
+    /// Resolves the open notice raised by `source`, if any.
+    pub async fn resolve_from(
+        &self,
+        source: &str,
+        message: BTreeMap<String, String>,
+        now: Timestamp,
+    ) -> Result<Option<Arc<StoredNotice>>, HubError> {
+        let Some(open) = self.open_from(source) else {
+            return Ok(None);
+        };
+        let state = match open.kind {
+            wire::NoticeKind::Maintenance => NoticeState::Completed,
+            _ => NoticeState::Resolved,
+        };
+        let patch = NoticePatch {
+            state: Some(state),
+            message,
+            ..NoticePatch::default()
+        };
+        self.update(&open.id, patch, now, |_, _| Ok(()))
+            .await
+            .map(Some)
+    }
+
+    /// The newest notice from `source` that is not over.
+    pub fn open_from(&self, source: &str) -> Option<Arc<StoredNotice>> {
+        self.read()
+            .notices
+            .values()
+            .filter(|n| {
+                n.source == source
+                    && !matches!(n.state, NoticeState::Resolved | NoticeState::Completed)
+            })
+            .max_by_key(|n| n.created_at)
+            .cloned()
+    }
+
+    /// Moves maintenance notices whose window started or ended by `now`; announces maintenance
+    /// that has just come within two weeks. Called every second by the server, and with
+    /// chosen instants by tests.
+    pub async fn tick(&self, now: Timestamp, previous: Timestamp) -> Result<usize, HubError> {
+        let due: Vec<(String, NoticeState)> = self
+            .read()
+            .notices
+            .values()
+            .filter_map(|n| n.due_transition(now).map(|s| (n.id.clone(), s)))
+            .collect();
+        let mut changed = 0;
+        for (id, state) in due {
+            let message = match state {
+                NoticeState::InProgress => "Die Wartungsarbeiten haben begonnen.",
+                _ => "Die Wartungsarbeiten sind abgeschlossen.",
+            };
+            let patch = NoticePatch {
+                state: Some(state),
+                message: [("de".to_string(), message.to_string())].into(),
+                ..NoticePatch::default()
+            };
+            self.update(&id, patch, now, |_, _| Ok(())).await?;
+            changed += 1;
+        }
+        // Maintenance that became visible between the previous tick and now is re-announced
+        // unchanged, so open streams learn about it.
+        let entering: Vec<Arc<StoredNotice>> = self
+            .read()
+            .notices
+            .values()
+            .filter(|n| n.visible(now) && !n.visible(previous) && n.state == NoticeState::Scheduled)
+            .cloned()
+            .collect();
+        for notice in entering {
+            let _writer = self.writer.lock().await;
+            self.commit_locked((*notice).clone()).await?;
+            changed += 1;
+        }
+        Ok(changed)
+    }
+
+    async fn commit(&self, notice: StoredNotice) -> Result<Arc<StoredNotice>, HubError> {
+        let _writer = self.writer.lock().await;
+        self.commit_locked(notice).await
+    }
+
+    /// Persists, applies and broadcasts; the caller holds the writer lock.
+    async fn commit_locked(&self, notice: StoredNotice) -> Result<Arc<StoredNotice>, HubError> {
+        let id = self.db.save_notice(&notice).await?;
+        let notice = Arc::new(notice);
+        let event = Arc::new(NoticeEvent {
+            id,
+            notice: notice.clone(),
+        });
+        let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
+        state.notices.insert(notice.id.clone(), notice.clone());
+        state.last_id = id;
+        state.recent.push_back(event.clone());
+        if state.recent.len() > REPLAY {
+            state.recent.pop_front();
+        }
+        // No receivers is fine: nobody is listening right now.
+        let _ = self.tx.send(event);
+        Ok(notice)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        // A panic while holding the lock cannot leave `State` half-updated (all updates are
+        // single inserts), so a poisoned lock is still safe to read.
+        self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn new_id() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("ntc-{hex}")
+}

@@ -1,0 +1,96 @@
+// Issue 4 in the browser: a notice raised while the demo form is open appears in the widget
+// without reload, in an assertive live region for a critical incident, and goes away when it
+// is resolved; banner mode shows notices only.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launchBrowser, startServer } from "./support.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function operator(method, path, body) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  assert.ok(response.ok, JSON.stringify(json));
+  return json;
+}
+
+const critical = {
+  kind: "incident",
+  impact: "critical",
+  services: ["99041006017000"],
+  regions: ["04"],
+  content: {
+    de: {
+      title: "Elterngeld-Antrag kann derzeit nicht abgeschickt werden",
+      body: "Beim Absenden tritt ein Fehler auf. Wir arbeiten an der Behebung.",
+      still_works: "Sie können den Antrag weiter ausfüllen und zwischenspeichern.",
+      answers_kept: "yes",
+      alternative: "Rufen Sie die Behördennummer 115 an.",
+    },
+  },
+};
+
+test("a notice raised while the form is open appears live, is announced, and goes away", async () => {
+  const page = await browser.newPage();
+  const streamOpen = page.waitForResponse((r) => r.url().includes("/api/v1/notices/stream"));
+  await page.goto(`${server.url}/demo/`);
+  const widget = page.locator("anlaufstelle-hilfe");
+  await widget.getByRole("heading", { name: "Behördennummer 115 – Bürgertelefon Bremen" }).waitFor();
+  await streamOpen;
+
+  const notice = await operator("POST", "/api/v1/notices", critical);
+  const title = widget.getByRole("heading", { name: critical.content.de.title });
+  await title.waitFor();
+  const region = await title.evaluate((el) => el.closest("[aria-live]")?.getAttribute("aria-live"));
+  assert.equal(region, "assertive", "critical incidents interrupt the screen reader");
+  const card = widget.locator(".as-notice");
+  const text = await card.innerText();
+  assert.match(text, /Störung – wird untersucht · Dienst nicht nutzbar/);
+  assert.match(text, /Ihre bisherigen Eingaben bleiben erhalten\./);
+  assert.match(text, /Stattdessen: Rufen Sie die Behördennummer 115 an\./);
+
+  await operator("PATCH", `/api/v1/notices/${notice.id}`, { state: "identified", impact: "minor" });
+  await widget.getByText("Störung – Ursache gefunden · leicht eingeschränkt").waitFor();
+  const politeNow = await title.evaluate((el) => el.closest("[aria-live]")?.getAttribute("aria-live"));
+  assert.equal(politeNow, "polite", "a minor incident no longer interrupts");
+
+  await operator("PATCH", `/api/v1/notices/${notice.id}`, { state: "resolved" });
+  await title.waitFor({ state: "detached" });
+  // The page was never reloaded: the contact stayed on screen all along.
+  assert.equal(await page.evaluate(() => performance.getEntriesByType("navigation").length), 1);
+  await page.close();
+});
+
+test("banner mode shows only the notices, for portal entry pages", async () => {
+  const notice = await operator("POST", "/api/v1/notices", {
+    ...critical,
+    impact: "minor",
+    content: { de: { ...critical.content.de, title: "Hinweis für Bremen" } },
+  });
+  const page = await browser.newPage();
+  await page.setContent(`<!doctype html><html lang="de"><body>
+    <main><h1>Familie und Kinder</h1><a href="#">Elterngeld beantragen</a></main>
+    <script src="${server.url}/widget/v1/anlaufstelle.js" data-mode="banner" data-leika="99041006017000" data-ars="040110000000" async></script>
+  </body></html>`);
+  const widget = page.locator("anlaufstelle-hilfe");
+  await widget.getByRole("heading", { name: "Hinweis für Bremen" }).waitFor();
+  assert.equal(await widget.getByRole("heading", { name: "Wer kann mir helfen?" }).count(), 0);
+  await operator("PATCH", `/api/v1/notices/${notice.id}`, { state: "resolved" });
+  await widget.getByRole("heading", { name: "Hinweis für Bremen" }).waitFor({ state: "detached" });
+  await page.close();
+});

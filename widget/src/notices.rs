@@ -1,0 +1,291 @@
+//! Live notices at the top of the widget: disruptions, maintenance and information for this
+//! service and region, pushed by the server over Server-Sent Events.
+//!
+//! The browser's `EventSource` reconnects by itself (the server asks for 3 s) and sends
+//! `Last-Event-ID`, so nothing is missed. Where streams are blocked (a proxy answers with an
+//! error, the connection is closed for good), the widget polls `GET /api/v1/notices` every 30 s
+//! and tries the stream again with a growing back-off.
+//!
+//! Two live regions are always present, so screen readers announce what appears: an assertive
+//! one for major and critical incidents, a polite one for everything else.
+
+use crate::fetch_json;
+use crate::time::{day_phrase, split};
+use leptos::prelude::*;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use wire::{AnswersKept, Impact, Notice, NoticeKind, NoticeList, NoticeState};
+
+/// Polling interval when streams are blocked.
+const POLL: Duration = Duration::from_secs(30);
+/// Longest wait before trying the stream again.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// Subscribes to the notices for `leika` and the region in `ars` (re-subscribing when it
+/// changes) and renders them.
+#[component]
+pub fn NoticeBanner(
+    /// Server base URL ending in `/`.
+    api_base: String,
+    /// LeiKa key of the page's service, may be empty.
+    leika: String,
+    /// The citizen's region, may be empty; changes when the citizen picks a place.
+    ars: RwSignal<String>,
+) -> impl IntoView {
+    let notices = RwSignal::new(Vec::<Notice>::new());
+    let link = Link {
+        source: StoredValue::new_local(None),
+        polling: StoredValue::new_local(None),
+    };
+
+    Effect::new(move |_| {
+        let mut query = String::new();
+        if !leika.is_empty() {
+            query.push_str(&format!("leika={}&", crate::encode(&leika)));
+        }
+        let region = ars.get();
+        if !region.is_empty() {
+            query.push_str(&format!("ars={}&", crate::encode(&region)));
+        }
+        let stream_url = format!("{api_base}api/v1/notices/stream?{query}");
+        let list_url = format!("{api_base}api/v1/notices?{query}");
+        link.stop();
+        notices.set(Vec::new());
+        connect(stream_url, list_url, notices, link, Duration::from_secs(5));
+    });
+
+    let urgent = move || {
+        notices
+            .get()
+            .into_iter()
+            .filter(|n| n.kind == NoticeKind::Incident && n.impact >= Impact::Major)
+            .collect::<Vec<_>>()
+    };
+    let other = move || {
+        notices
+            .get()
+            .into_iter()
+            .filter(|n| !(n.kind == NoticeKind::Incident && n.impact >= Impact::Major))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <div class="as-notices" aria-live="assertive" aria-atomic="false">
+            <For each=urgent key=|n| (n.id.clone(), n.updated_at.clone()) let:notice>
+                <NoticeCard notice />
+            </For>
+        </div>
+        <div class="as-notices" aria-live="polite" aria-atomic="false">
+            <For each=other key=|n| (n.id.clone(), n.updated_at.clone()) let:notice>
+                <NoticeCard notice />
+            </For>
+        </div>
+    }
+}
+
+/// The open stream and, while streams fail, the polling timer.
+#[derive(Clone, Copy)]
+struct Link {
+    source: StoredValue<Option<web_sys::EventSource>, LocalStorage>,
+    polling: StoredValue<Option<IntervalHandle>, LocalStorage>,
+}
+
+impl Link {
+    fn stop(&self) {
+        if let Some(es) = self.source.get_value() {
+            es.close();
+        }
+        self.stop_polling();
+    }
+
+    fn stop_polling(&self) {
+        if let Some(timer) = self.polling.get_value() {
+            timer.clear();
+            self.polling.set_value(None);
+        }
+    }
+
+    /// Polls the list until a stream is open again; never runs two pollers.
+    fn poll(&self, list_url: String, notices: RwSignal<Vec<Notice>>) {
+        if self.polling.with_value(Option::is_some) {
+            return;
+        }
+        let fetch = move || {
+            let url = list_url.clone();
+            leptos::task::spawn_local(async move {
+                if let Some(list) = fetch_json::<NoticeList>(&url).await {
+                    notices.set(list.notices);
+                }
+            });
+        };
+        fetch();
+        self.polling
+            .set_value(set_interval_with_handle(fetch, POLL).ok());
+    }
+}
+
+/// Opens the stream; on a permanent failure polls and retries after `backoff`.
+fn connect(
+    stream_url: String,
+    list_url: String,
+    notices: RwSignal<Vec<Notice>>,
+    link: Link,
+    backoff: Duration,
+) {
+    let Ok(es) = web_sys::EventSource::new(&stream_url) else {
+        link.poll(list_url, notices);
+        return;
+    };
+    let on = |name: &str, handler: Box<dyn Fn(String)>| {
+        let closure =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                if let Some(data) = ev.data().as_string() {
+                    handler(data);
+                }
+            });
+        let _ = es.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
+        // The listener lives as long as the EventSource, which is closed, not dropped.
+        closure.forget();
+    };
+    on(
+        "snapshot",
+        Box::new(move |data| {
+            if let Ok(list) = serde_json::from_str::<NoticeList>(&data) {
+                // The stream works (again): polling is no longer needed.
+                link.stop_polling();
+                notices.set(list.notices);
+            }
+        }),
+    );
+    on(
+        "notice",
+        Box::new(move |data| {
+            if let Ok(notice) = serde_json::from_str::<Notice>(&data) {
+                notices.update(|list| upsert(list, notice));
+            }
+        }),
+    );
+    on(
+        "remove",
+        Box::new(move |data| {
+            if let Ok(gone) = serde_json::from_str::<Removed>(&data) {
+                notices.update(|list| list.retain(|n| n.id != gone.id));
+            }
+        }),
+    );
+
+    let es_for_error = es.clone();
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+        // CONNECTING (0) means the browser retries by itself; CLOSED (2) means it gave up.
+        if es_for_error.ready_state() != web_sys::EventSource::CLOSED {
+            return;
+        }
+        link.poll(list_url.clone(), notices);
+        let (stream_url, list_url) = (stream_url.clone(), list_url.clone());
+        let next = (backoff * 2).min(MAX_BACKOFF);
+        set_timeout(
+            move || connect(stream_url, list_url, notices, link, next),
+            backoff,
+        );
+    });
+    es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    link.source.set_value(Some(es));
+}
+
+#[derive(serde::Deserialize)]
+struct Removed {
+    id: String,
+}
+
+fn upsert(list: &mut Vec<Notice>, notice: Notice) {
+    list.retain(|n| n.id != notice.id);
+    if !notice.is_over() {
+        list.push(notice);
+    }
+}
+
+/// One notice: what happened, what still works, whether answers are kept, what to do instead.
+#[component]
+fn NoticeCard(
+    /// The notice.
+    notice: Notice,
+) -> impl IntoView {
+    let kind = match notice.kind {
+        NoticeKind::Incident => "Störung",
+        NoticeKind::Maintenance => "Wartung",
+        NoticeKind::Info => "Hinweis",
+    };
+    let state = match notice.state {
+        NoticeState::Investigating => "wird untersucht",
+        NoticeState::Identified => "Ursache gefunden",
+        NoticeState::Monitoring => "behoben, wird beobachtet",
+        NoticeState::Scheduled => "geplant",
+        NoticeState::InProgress => "läuft gerade",
+        NoticeState::Resolved | NoticeState::Completed => "beendet",
+        NoticeState::Active => "",
+    };
+    let impact = match notice.impact {
+        Impact::Critical => " · Dienst nicht nutzbar",
+        Impact::Major => " · erheblich eingeschränkt",
+        Impact::Minor => " · leicht eingeschränkt",
+        Impact::None => "",
+    };
+    let window = match (
+        notice.starts_at.as_deref().and_then(split),
+        notice.ends_at.as_deref().and_then(split),
+    ) {
+        (Some((d1, t1)), Some((d2, t2))) => {
+            let today = notice.updated_at.get(..10).unwrap_or_default();
+            Some(if d1 == d2 {
+                format!("{}, {t1}–{t2} Uhr", capitalise(&day_phrase(d1, today)))
+            } else {
+                format!(
+                    "{}, {t1} Uhr bis {}, {t2} Uhr",
+                    capitalise(&day_phrase(d1, today)),
+                    day_phrase(d2, today)
+                )
+            })
+        }
+        _ => None,
+    };
+    let label = if state.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} – {state}{impact}")
+    };
+    let class = match notice.impact {
+        Impact::Critical | Impact::Major => "as-notice as-severe",
+        _ => "as-notice",
+    };
+    let content = notice.content;
+    let answers = match content.answers_kept {
+        AnswersKept::Yes => "Ihre bisherigen Eingaben bleiben erhalten.",
+        AnswersKept::No => "Ihre bisherigen Eingaben gehen dabei verloren.",
+        AnswersKept::Unknown => "Ob Ihre bisherigen Eingaben erhalten bleiben, ist noch unklar.",
+    };
+    view! {
+        <div class=class lang=notice.lang>
+            <p class="as-notice-label"><span aria-hidden="true">"⚠ "</span>{label}</p>
+            <h3 class="as-notice-title">{content.title}</h3>
+            {window.map(|w| view! { <p class="as-notice-window">{w}</p> })}
+            {(!content.body.is_empty()).then(|| view! { <p>{content.body}</p> })}
+            {content.still_works.map(|s| view! { <p><strong>"Was weiter funktioniert: "</strong>{s}</p> })}
+            <p>{answers}</p>
+            {content.alternative.map(|alt| view! {
+                <p>
+                    <strong>"Stattdessen: "</strong>{alt}
+                    {content.alternative_url.map(|url| view! { " " <a class="as-link" href=url>"Mehr dazu"</a> })}
+                </p>
+            })}
+        </div>
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut out = s.to_string();
+    if let Some(first) = out.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    out
+}
