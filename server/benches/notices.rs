@@ -1,0 +1,2 @@
+//! Notice latency bench (being written).
+fn main() {}
