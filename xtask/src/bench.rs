@@ -4,7 +4,10 @@
 //!   separately and in total, measured on a fresh release build;
 //! - resolution throughput: in-process resolutions per second on a generated nationwide data
 //!   set, and HTTP requests per second for `/api/v1/help` next to `/healthz`
-//!   (`server/benches/resolve.rs`).
+//!   (`server/benches/resolve.rs`);
+//! - notice latency from an operator's POST to receipt by every one of N = 1,000 and 10,000
+//!   concurrent SSE streams, p50 / p99 / max, and server memory per open stream
+//!   (`server/benches/notices.rs`).
 
 use crate::{cmd, run as run_command, tools, widget};
 use anyhow::Result;
@@ -53,7 +56,9 @@ pub fn run() -> Result<()> {
     println!();
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    run_command(cmd(cargo).args(["bench", "-p", "server", "--bench", "resolve"]))
+    run_command(cmd(&cargo).args(["bench", "-p", "server", "--bench", "resolve"]))?;
+    println!();
+    run_command(cmd(&cargo).args(["bench", "-p", "server", "--bench", "notices"]))
 }
 
 fn fmt(bytes: usize) -> String {
