@@ -23,6 +23,36 @@ try {
     console.log(`wrote ${path}`);
     await page.close();
   }
+  // The widget with a live disruption notice, as a citizen in the form sees it.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "de-DE" });
+  await page.goto(`${server.url}/demo/`);
+  const widget = page.locator("anlaufstelle-hilfe");
+  await widget.locator(".as-name").first().waitFor();
+  const response = await fetch(`${server.url}/api/v1/notices`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      kind: "incident",
+      impact: "major",
+      services: ["99041006017000"],
+      regions: ["04"],
+      content: {
+        de: {
+          title: "Nachweise können derzeit nicht hochgeladen werden",
+          body: "Beim Hochladen von Dokumenten tritt ein Fehler auf. Wir arbeiten an der Behebung.",
+          still_works: "Sie können den Antrag weiter ausfüllen und später hochladen.",
+          answers_kept: "yes",
+          alternative: "Rufen Sie die Behördennummer 115 an.",
+        },
+      },
+    }),
+  });
+  if (response.status !== 201) throw new Error(`notice not created: ${response.status}`);
+  await widget.locator(".as-notice").waitFor();
+  const path = join(outDir, "screenshot-notice.png");
+  await widget.screenshot({ path });
+  console.log(`wrote ${path}`);
+  await page.close();
 } finally {
   await browser.close();
   await server.stop();
