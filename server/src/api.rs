@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod help;
+pub mod hooks;
 pub mod notices;
 pub mod regions;
 pub mod status;

@@ -95,6 +95,10 @@ pub struct ServeArgs {
     /// Import the bundled sample data (all 16 Länder) if the database holds no contacts.
     #[arg(long, env = "ANLAUFSTELLE_SAMPLE_DATA")]
     pub sample_data: bool,
+
+    /// JSON file listing online services to probe; an outage raises an incident by itself.
+    #[arg(long, env = "ANLAUFSTELLE_MONITORS", value_name = "FILE")]
+    pub monitors: Option<PathBuf>,
 }
 
 /// Options of `anlaufstelle import`.

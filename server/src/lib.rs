@@ -14,6 +14,7 @@ pub mod error;
 pub mod feeds;
 pub mod holidays;
 pub mod hours;
+pub mod monitor;
 pub mod notices;
 pub mod resolve;
 pub mod routes;

@@ -175,6 +175,11 @@ async fn create_token(args: TokenCreateArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // Checked before anything else starts, so a bad file is one clear line at once.
+    let mut monitors = match &args.monitors {
+        Some(path) => anlaufstelle::monitor::load_config(path)?,
+        None => Vec::new(),
+    };
     let db = open(&args.db).await?;
 
     if args.sample_data {
@@ -216,6 +221,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             previous = now;
         }
     });
+
+    if !monitors.is_empty() {
+        use anlaufstelle::monitor::{Monitor, fill_default_titles, spawn_all};
+        fill_default_titles(&mut monitors, &state.service_names());
+        let count = monitors.len();
+        let monitors = monitors
+            .into_iter()
+            .map(|config| Monitor::new(config, &state.notices))
+            .collect::<Result<Vec<_>, _>>()?;
+        spawn_all(monitors, state.notices.clone(), state.clock);
+        tracing::info!(count, "health monitors started");
+    }
 
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -4,7 +4,7 @@ use crate::{AppState, api, assets};
 use axum::Router;
 use axum::http::{Method, header};
 use axum::response::Redirect;
-use axum::routing::{get, patch};
+use axum::routing::{get, patch, post};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/notices/stream", get(api::notices::stream_notices))
         .route("/api/v1/notices/{id}", patch(api::notices::update_notice))
+        .route("/api/v1/hooks/alertmanager", post(api::hooks::alertmanager))
         .route("/status", get(api::status::get_status_page))
         .route("/feeds/notices.atom", get(api::status::get_notices_atom))
         .route(

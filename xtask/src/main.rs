@@ -112,6 +112,7 @@ fn test() -> Result<()> {
     let bindgen = tools::ensure_wasm_bindgen()?;
     tools::ensure_npm_packages()?;
     let chromium = tools::ensure_chromium()?;
+    let alertmanager = tools::ensure_alertmanager()?;
 
     run(cargo().args(["fmt", "--all", "--check"]))?;
     // The widget first: the server embeds it, so building it before clippy and the tests
@@ -137,7 +138,10 @@ fn test() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    run(cargo().args(["test", "--workspace", "--exclude", "widget"]))?;
+    // The webhook test runs a real Alertmanager; it finds it through this variable.
+    run(cargo()
+        .args(["test", "--workspace", "--exclude", "widget"])
+        .env("ANLAUFSTELLE_ALERTMANAGER", &alertmanager))?;
     run(cargo().args(["build", "-p", "server"]))?;
     e2e(&chromium)
 }

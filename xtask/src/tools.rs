@@ -128,6 +128,29 @@ pub fn ensure_chromium() -> Result<PathBuf> {
     Ok(chromium)
 }
 
+/// Debian's Prometheus Alertmanager, which the webhook test runs for real (never skipped);
+/// `ALERTMANAGER` overrides the path.
+pub fn ensure_alertmanager() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("ALERTMANAGER") {
+        return Ok(path.into());
+    }
+    let alertmanager = PathBuf::from("/usr/bin/prometheus-alertmanager");
+    if alertmanager.exists() {
+        return Ok(alertmanager);
+    }
+    let uid = output(cmd("id").arg("-u"))?;
+    if uid.trim() != "0" {
+        bail!(
+            "Alertmanager is missing: install it with `sudo apt-get install prometheus-alertmanager`"
+        );
+    }
+    run(cmd("apt-get").arg("update").arg("-q"))?;
+    run(cmd("apt-get")
+        .args(["install", "-y", "-q", "prometheus-alertmanager"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(alertmanager)
+}
+
 fn output(command: &mut std::process::Command) -> Result<String> {
     let out = command
         .output()

@@ -239,7 +239,7 @@ fn events(conn: Connection) -> impl Stream<Item = Result<Event, Infallible>> {
 }
 
 /// The operator behind a request, from `Authorization: Bearer …`.
-async fn operator(state: &AppState, headers: &HeaderMap) -> Result<TokenRecord, Error> {
+pub(crate) async fn operator(state: &AppState, headers: &HeaderMap) -> Result<TokenRecord, Error> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -5,6 +5,8 @@ mod assets;
 mod cli;
 mod health;
 mod help;
+mod hooks;
+mod monitor;
 mod notices;
 mod regions;
 mod status;
@@ -113,6 +115,18 @@ impl TestApp {
             .await
             .expect("token stored");
         token
+    }
+
+    /// Serves the application on a real socket (127.0.0.1, free port) for clients outside the
+    /// test process; the server lives as long as the test's runtime.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let router = app(self.state.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        addr
     }
 
     /// Sends JSON with a bearer token.
