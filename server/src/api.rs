@@ -1,8 +1,10 @@
 //! JSON API handlers, one module per resource.
 
+pub mod admin;
 pub mod health;
 pub mod help;
 pub mod hooks;
+pub mod messages;
 pub mod notices;
 pub mod regions;
 pub mod status;

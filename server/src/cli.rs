@@ -99,6 +99,82 @@ pub struct ServeArgs {
     /// JSON file listing online services to probe; an outage raises an incident by itself.
     #[arg(long, env = "ANLAUFSTELLE_MONITORS", value_name = "FILE")]
     pub monitors: Option<PathBuf>,
+
+    /// Contact form and message delivery.
+    #[command(flatten)]
+    pub messages: MessageArgs,
+}
+
+/// Contact-form intake and delivery of messages to the Funktionspostfächer.
+#[derive(Debug, Clone, Args)]
+pub struct MessageArgs {
+    /// SMTP server for delivery: `smtp://host:25` (plain), `smtp://host:587?tls=required`
+    /// (STARTTLS), `smtps://user:password@host:465` (TLS). Without it messages are accepted
+    /// and kept queued until a server is configured.
+    #[arg(long, env = "ANLAUFSTELLE_SMTP_URL", value_name = "URL")]
+    pub smtp_url: Option<String>,
+
+    /// Sender address of delivered messages and confirmations.
+    #[arg(
+        long,
+        env = "ANLAUFSTELLE_SMTP_FROM",
+        default_value = "Anlaufstelle <noreply@anlaufstelle.invalid>"
+    )]
+    pub smtp_from: String,
+
+    /// Days after delivery when message texts and personal data are deleted.
+    #[arg(long, env = "ANLAUFSTELLE_RETENTION_DAYS", default_value_t = 30)]
+    pub retention_days: u32,
+
+    /// Delivery attempts before a message is set aside as dead (an admin can retry it).
+    #[arg(long, env = "ANLAUFSTELLE_MAX_ATTEMPTS", default_value_t = 10)]
+    pub max_attempts: u32,
+
+    /// Secret that signs form tokens; set the same value on every instance. Default: random
+    /// per start (tokens then survive no restart).
+    #[arg(long, env = "ANLAUFSTELLE_MESSAGE_SECRET", hide_env_values = true)]
+    pub message_secret: Option<String>,
+
+    /// Seconds a form must be open before it can be sent (bots are faster).
+    #[arg(long, env = "ANLAUFSTELLE_MIN_FILL_SECONDS", default_value_t = 3)]
+    pub min_fill_seconds: u64,
+
+    /// Messages one client address may send per 10 minutes.
+    #[arg(long, env = "ANLAUFSTELLE_RATE_LIMIT_CLIENT", default_value_t = 5)]
+    pub rate_limit_client: u32,
+
+    /// Messages per service (LeiKa key) per hour, over all clients.
+    #[arg(long, env = "ANLAUFSTELLE_RATE_LIMIT_SERVICE", default_value_t = 300)]
+    pub rate_limit_service: u32,
+
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    #[arg(long, env = "ANLAUFSTELLE_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
+    /// Privacy notice the consent checkbox links to (absolute, or relative to this server).
+    #[arg(
+        long,
+        env = "ANLAUFSTELLE_PRIVACY_URL",
+        default_value = "/demo/datenschutz.html"
+    )]
+    pub privacy_url: String,
+}
+
+impl Default for MessageArgs {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            smtp_from: "Anlaufstelle <noreply@anlaufstelle.invalid>".into(),
+            retention_days: 30,
+            max_attempts: 10,
+            message_secret: None,
+            min_fill_seconds: 3,
+            rate_limit_client: 5,
+            rate_limit_service: 300,
+            trust_forwarded_for: false,
+            privacy_url: "/demo/datenschutz.html".into(),
+        }
+    }
 }
 
 /// Options of `anlaufstelle import`.

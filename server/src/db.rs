@@ -4,6 +4,8 @@
 //! will be a second variant with the same methods. What is stored is exactly the exchange
 //! format ([`Dataset`]): a snapshot of the database is an export.
 
+pub mod messages;
+mod outbox;
 mod sqlite;
 
 use crate::dataset::{Dataset, DatasetError, KnownKeys};

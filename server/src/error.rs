@@ -40,9 +40,44 @@ pub enum Error {
     /// The token's scope does not cover this notice.
     #[error("This token may not change notices outside its services and regions.")]
     ForbiddenScope,
+    /// Message administration needs an unscoped token.
+    #[error("Only an unscoped token (no services, no regions) may administer messages.")]
+    AdminOnly,
+    /// An admin asked to retry a message that was delivered already.
+    #[error("This message has been delivered already; there is nothing to retry.")]
+    AlreadyDelivered,
     /// A notice breaks a rule.
     #[error("The notice is not valid: {0}")]
     InvalidNotice(#[from] crate::notices::model::NoticeError),
+    /// A contact-form submission has invalid fields (listed in the body's `fields`).
+    #[error("Bitte prüfen Sie Ihre Angaben.")]
+    InvalidMessage(Vec<wire::FieldError>),
+    /// The form token is missing, forged, too young or too old.
+    #[error("{0}")]
+    FormToken(crate::messages::spam::TokenError),
+    /// The honeypot field was filled in.
+    #[error("Die Nachricht konnte nicht angenommen werden.")]
+    SpamSuspected,
+    /// Too many messages; `at` is the local time when the next one is allowed.
+    #[error(
+        "Es wurden gerade zu viele Nachrichten gesendet. Bitte versuchen Sie es ab {at} Uhr erneut."
+    )]
+    RateLimited {
+        /// Seconds to wait.
+        wait_secs: u64,
+        /// Local time (Europe/Berlin, HH:MM) when sending is possible again.
+        at: String,
+    },
+    /// No mailbox is known for this region, service and category.
+    #[error(
+        "Für Ihre Region ist für dieses Anliegen kein Postfach hinterlegt. Bitte nutzen Sie die angegebene Telefonnummer."
+    )]
+    NoRecipient,
+    /// The idempotency key was used before for a different message.
+    #[error(
+        "Diese Nachricht wurde bereits mit anderem Inhalt gesendet. Bitte laden Sie die Seite neu. (idempotency key reused)"
+    )]
+    IdempotencyConflict,
     /// The path does not exist.
     #[error("There is nothing at this address.")]
     NotFound,
@@ -66,8 +101,17 @@ impl Error {
             Self::BadSearch => "query_too_short",
             Self::BadJson(_) => "invalid_json",
             Self::Unauthorized => "unauthorized",
-            Self::ForbiddenScope => "forbidden_scope",
+            Self::ForbiddenScope | Self::AdminOnly => "forbidden_scope",
+            Self::AlreadyDelivered => "already_delivered",
             Self::InvalidNotice(_) => "invalid_notice",
+            Self::InvalidMessage(_) => "invalid_message",
+            Self::FormToken(crate::messages::spam::TokenError::Invalid) => "token_invalid",
+            Self::FormToken(crate::messages::spam::TokenError::TooFast) => "token_too_fast",
+            Self::FormToken(crate::messages::spam::TokenError::Expired) => "token_expired",
+            Self::SpamSuspected => "spam_suspected",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::NoRecipient => "no_recipient",
+            Self::IdempotencyConflict => "idempotency_conflict",
             Self::NotFound => "not_found",
             Self::WidgetNotBuilt => "widget_not_built",
             Self::Database(_) => "database_unavailable",
@@ -84,9 +128,15 @@ impl Error {
             | Self::InvalidLang(_)
             | Self::BadSearch
             | Self::BadJson(_) => StatusCode::BAD_REQUEST,
-            Self::InvalidNotice(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidNotice(_)
+            | Self::InvalidMessage(_)
+            | Self::FormToken(_)
+            | Self::SpamSuspected
+            | Self::NoRecipient => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::IdempotencyConflict | Self::AlreadyDelivered => StatusCode::CONFLICT,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::ForbiddenScope => StatusCode::FORBIDDEN,
+            Self::ForbiddenScope | Self::AdminOnly => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::WidgetNotBuilt | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -109,11 +159,26 @@ impl IntoResponse for Error {
         if let Self::Database(cause) = &self {
             tracing::error!(error = %cause, "database error while answering a request");
         }
+        let fields = match &self {
+            Self::InvalidMessage(fields) => fields.clone(),
+            _ => Vec::new(),
+        };
+        let retry_after = match &self {
+            Self::RateLimited { wait_secs, .. } => Some(*wait_secs),
+            _ => None,
+        };
         let body = ErrorBody {
             error: self.code().to_string(),
             message: self.to_string(),
+            fields,
         };
         let mut response = (self.status(), Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
         if matches!(self, Self::Unauthorized) {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

@@ -180,6 +180,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(path) => anlaufstelle::monitor::load_config(path)?,
         None => Vec::new(),
     };
+    // So is an unusable --smtp-url or --smtp-from.
+    anlaufstelle::outbox::Mailer::from_config(&args.messages)?;
     let db = open(&args.db).await?;
 
     if args.sample_data {
@@ -196,7 +198,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
 
-    let state = AppState::load(db).await.context("loading contact data")?;
+    let state = AppState::load(db)
+        .await
+        .context("loading contact data")?
+        .with_messages(args.messages.clone());
     tracing::info!(
         regions = state.index().region_count(),
         "resolve index built"
@@ -234,6 +239,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(count, "health monitors started");
     }
 
+    // Contact-form delivery: woken by every committed message; and the hourly (and immediate)
+    // deletion of personal data after the retention period.
+    tokio::spawn(anlaufstelle::outbox::run(state.clone()));
+    tokio::spawn(anlaufstelle::outbox::purge_hourly(state.clone()));
+
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -242,10 +252,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     println!("listening on http://{addr}");
     tracing::info!(%addr, "serving");
 
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")
 }
 
 async fn shutdown_signal() {

@@ -41,6 +41,8 @@ struct Region {
 #[derive(Debug)]
 struct Entry {
     contact: Contact,
+    /// Funktionspostfach for written messages; never part of a public answer.
+    mailbox: Option<String>,
     /// Services served; empty = all.
     services: Vec<LeikaKey>,
     exceptions: Vec<DatedHours>,
@@ -125,6 +127,39 @@ impl Index {
             .collect();
         names.sort_by(|a, b| a.1.cmp(&b.1));
         names
+    }
+
+    /// The mailbox for a written message: at the first of `levels` that has one, the most
+    /// specific region's contact with a Funktionspostfach (service-specific first). The 115
+    /// takes no written messages.
+    pub fn recipient(
+        &self,
+        ars: Ars,
+        leika: Option<LeikaKey>,
+        levels: &[SupportLevel],
+    ) -> Option<Recipient> {
+        let path: Vec<Ars> = ars.ancestors().collect();
+        let service = leika.filter(|k| self.services.contains_key(k));
+        levels.iter().find_map(|level| {
+            let hits = self.winners(&path, *level, service, |e| {
+                e.mailbox.is_some() && !e.contact.is_115
+            });
+            let hit = hits.first()?;
+            let region = self
+                .regions
+                .get(&hit.entry.region)
+                .map(|r| r.reference.clone())
+                .unwrap_or_else(bund_ref);
+            Some(Recipient {
+                contact_id: hit.entry.contact.id.clone(),
+                name: hit.entry.contact.name.clone(),
+                email: hit.entry.mailbox.clone()?,
+                level: *level,
+                service_specific: hit.specific,
+                region_name: region.name,
+                region_ars: region.ars,
+            })
+        })
     }
 
     /// Number of regions known to the index.
@@ -289,8 +324,28 @@ impl Index {
     }
 }
 
+/// A contact that receives written messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// Contact id.
+    pub contact_id: String,
+    /// Contact name.
+    pub name: String,
+    /// Funktionspostfach.
+    pub email: String,
+    /// Level it was found on.
+    pub level: SupportLevel,
+    /// Whether it serves exactly the requested service.
+    pub service_specific: bool,
+    /// Name of the region it is assigned to.
+    pub region_name: String,
+    /// ARS of that region.
+    pub region_ars: String,
+}
+
 fn entry(c: ContactRecord, region: Ars) -> Entry {
     Entry {
+        mailbox: c.mailbox,
         services: c.services.iter().filter_map(|s| s.parse().ok()).collect(),
         exceptions: c.exceptions,
         region,

@@ -14,7 +14,7 @@ pub fn router(state: AppState) -> Router {
     // cross-origin. No credentials are ever involved: the widget sends no cookies.
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::HEAD])
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
         .allow_headers([
             header::CONTENT_TYPE,
             header::IF_NONE_MATCH,
@@ -31,8 +31,15 @@ pub fn router(state: AppState) -> Router {
             get(api::notices::list_notices).post(api::notices::create_notice),
         )
         .route("/api/v1/notices/stream", get(api::notices::stream_notices))
+        .route("/api/v1/messages/token", get(api::messages::get_form_token))
+        .route("/api/v1/messages", post(api::messages::create_message))
         .route("/api/v1/notices/{id}", patch(api::notices::update_notice))
         .route("/api/v1/hooks/alertmanager", post(api::hooks::alertmanager))
+        .route("/api/v1/admin/messages", get(api::admin::list_messages))
+        .route(
+            "/api/v1/admin/messages/{reference}/retry",
+            post(api::admin::retry_message),
+        )
         .route("/status", get(api::status::get_status_page))
         .route("/feeds/notices.atom", get(api::status::get_notices_atom))
         .route(

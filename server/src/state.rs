@@ -34,6 +34,10 @@ pub struct AppState {
     pub clock: Clock,
     /// Live notices.
     pub notices: Arc<NoticeHub>,
+    /// Contact-form settings (rate limits, token secret, delivery options).
+    pub messages: Arc<crate::messages::Intake>,
+    /// Wakes the outbox worker when a message has been committed.
+    pub outbox: Arc<tokio::sync::Notify>,
     index: Arc<ArcSwap<Index>>,
 }
 
@@ -46,8 +50,18 @@ impl AppState {
             db,
             clock: Clock::System,
             notices,
+            messages: Arc::new(crate::messages::Intake::new(
+                crate::cli::MessageArgs::default(),
+            )),
+            outbox: Arc::new(tokio::sync::Notify::new()),
             index: Arc::new(ArcSwap::from_pointee(index)),
         })
+    }
+
+    /// The same state with other contact-form settings.
+    pub fn with_messages(mut self, args: crate::cli::MessageArgs) -> Self {
+        self.messages = Arc::new(crate::messages::Intake::new(args));
+        self
     }
 
     /// The same state with a different clock.

@@ -23,6 +23,11 @@ function start(script) {
   const data = script.dataset;
 
   const host = document.createElement("anlaufstelle-hilfe");
+  // Context the contact form sends along; the host page may change these on the element later
+  // (e.g. host.dataset.errorCode = "E-4711" when its form shows an error).
+  for (const key of ["formStep", "errorCode"]) {
+    if (data[key]) host.dataset[key] = data[key];
+  }
   const target = data.target ? document.querySelector(data.target) : null;
   if (target) {
     target.append(host);

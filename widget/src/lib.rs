@@ -9,6 +9,7 @@
 //! async resources, and `Either` views instead of type-erased `AnyView`s.
 
 mod contact;
+mod form;
 mod notices;
 mod picker;
 mod time;
@@ -35,7 +36,17 @@ pub fn mount(
     leika: String,
     mode: String,
 ) {
-    let config = Config { api_base, leika };
+    // The host element: the host page may set `data-form-step` / `data-error-code` on it.
+    let host = target
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|root| root.host().dyn_into::<web_sys::HtmlElement>().ok());
+    let config = Config {
+        api_base,
+        leika,
+        host,
+    };
     leptos::mount::mount_to(target, move || {
         if mode == "banner" {
             let ars = RwSignal::new(ars);
@@ -56,6 +67,7 @@ pub fn mount(
 struct Config {
     api_base: String,
     leika: String,
+    host: Option<web_sys::HtmlElement>,
 }
 
 impl Config {
@@ -136,7 +148,12 @@ fn Widget(
                     <p class="as-status" role="status">"Kontaktdaten werden geladen …"</p>
                 }),
                 Phase::Ready(help) => EitherOf4::C(view! {
-                    <Levels help=*help focus=picked.get_untracked() />
+                    <Levels help=(*help).clone() focus=picked.get_untracked() />
+                    <form::ContactForm
+                        api_base=api_base.clone()
+                        ars=help.ars.clone()
+                        context=form::HostContext { host: config.host.clone(), leika: config.leika.clone() }
+                    />
                     {picked.get_untracked().then(|| view! {
                         <button type="button" class="as-button as-secondary"
                             on:click=move |_| phase.set(Phase::Picking)>

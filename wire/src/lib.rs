@@ -508,6 +508,99 @@ pub struct NoticeList {
     pub notices: Vec<Notice>,
 }
 
+/// What the widget sends with `POST /api/v1/messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRequest {
+    /// Form token from `GET /api/v1/messages/token`.
+    pub token: String,
+    /// Chosen once per message by the widget; a retry with the same key never creates a
+    /// second message.
+    pub idempotency_key: String,
+    /// `question`, `technical` or `accessibility`.
+    pub category: String,
+    /// The citizen's text.
+    pub message: String,
+    /// Address for an answer; without it no answer is possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_email: Option<String>,
+    /// Name, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Consent to the processing described in the privacy notice.
+    pub consent: bool,
+    /// Honeypot: a field people never see; must stay empty.
+    #[serde(default)]
+    pub website: String,
+    /// Send a receipt with the reference to `reply_email`.
+    #[serde(default)]
+    pub wants_confirmation: bool,
+    /// Where the citizen was — never the form's field values.
+    #[serde(default)]
+    pub context: MessageContext,
+    /// Language of the widget.
+    #[serde(default = "default_lang")]
+    pub lang: String,
+}
+
+fn default_lang() -> String {
+    "de".into()
+}
+
+/// The host form's context of a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageContext {
+    /// LeiKa key of the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leika: Option<String>,
+    /// ARS of the citizen's region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ars: Option<String>,
+    /// Step of the online form (e.g. "Schritt 2: Angaben zum Kind").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_step: Option<String>,
+    /// Error code the form showed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// Path of the page (without query or fragment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_path: Option<String>,
+}
+
+/// Answer `202` to a message: it is stored and will be delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageAccepted {
+    /// Reference such as `AS-2026-000123`.
+    pub reference: String,
+    /// When it was received (RFC 3339).
+    pub received_at: String,
+    /// Who will receive it.
+    pub recipient: String,
+}
+
+/// Answer of `GET /api/v1/messages/token`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormToken {
+    /// Token to send with the message.
+    pub token: String,
+    /// Seconds before the form may be sent.
+    pub min_fill_seconds: u64,
+    /// Longest message in characters.
+    pub max_length: usize,
+    /// The privacy notice the consent refers to.
+    pub privacy_url: String,
+}
+
+/// A problem with one field of a submitted form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// Field name as sent (`message`, `reply_email`, `context.ars`, …).
+    pub field: String,
+    /// Stable code, e.g. `required`, `too_long`, `invalid`.
+    pub error: String,
+    /// Explanation for a person (German).
+    pub message: String,
+}
+
 /// Body of every error answer of the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -515,6 +608,9 @@ pub struct ErrorBody {
     pub error: String,
     /// Explanation for a person; wording may change, the code does not.
     pub message: String,
+    /// Per-field problems of a submitted form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
 }
 
 #[cfg(test)]

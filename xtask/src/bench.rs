@@ -7,7 +7,10 @@
 //!   (`server/benches/resolve.rs`);
 //! - notice latency from an operator's POST to receipt by every one of N = 1,000 and 10,000
 //!   concurrent SSE streams, p50 / p99 / max, and server memory per open stream
-//!   (`server/benches/notices.rs`).
+//!   (`server/benches/notices.rs`);
+//! - contact-form messages acknowledged per second under 32 concurrent clients with p50 / p99
+//!   latency of `POST /api/v1/messages`, and delivery throughput of the queued backlog to a
+//!   local SMTP sink (`server/benches/messages.rs`).
 
 use crate::{cmd, run as run_command, tools, widget};
 use anyhow::Result;
@@ -58,7 +61,14 @@ pub fn run() -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     run_command(cmd(&cargo).args(["bench", "-p", "server", "--bench", "resolve"]))?;
     println!();
-    run_command(cmd(&cargo).args(["bench", "-p", "server", "--bench", "notices"]))
+    run_command(cmd(&cargo).args(["bench", "-p", "server", "--bench", "notices"]))?;
+    println!();
+    let smtp_python = tools::ensure_smtp_venv()?;
+    run_command(
+        cmd(&cargo)
+            .args(["bench", "-p", "server", "--bench", "messages"])
+            .env("ANLAUFSTELLE_SMTP_PYTHON", &smtp_python),
+    )
 }
 
 fn fmt(bytes: usize) -> String {

@@ -10,7 +10,8 @@
 //! | `e2e`        | only the browser tests (widget and debug server rebuilt first) — the quick loop |
 //!
 //! Every command first installs what it needs and is missing (wasm target, wasm-bindgen CLI
-//! matching `Cargo.lock`, npm tools, Chromium), skipping what is already there.
+//! matching `Cargo.lock`, npm tools, Chromium, Alertmanager, the SMTP sink's Python venv),
+//! skipping what is already there.
 
 mod bench;
 mod tools;
@@ -113,6 +114,7 @@ fn test() -> Result<()> {
     tools::ensure_npm_packages()?;
     let chromium = tools::ensure_chromium()?;
     let alertmanager = tools::ensure_alertmanager()?;
+    let smtp_python = tools::ensure_smtp_venv()?;
 
     run(cargo().args(["fmt", "--all", "--check"]))?;
     // The widget first: the server embeds it, so building it before clippy and the tests
@@ -138,10 +140,12 @@ fn test() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    // The webhook test runs a real Alertmanager; it finds it through this variable.
+    // The webhook test runs a real Alertmanager, the delivery tests a real SMTP server
+    // (`tests/smtp/sink.py`); they find them through these variables.
     run(cargo()
         .args(["test", "--workspace", "--exclude", "widget"])
-        .env("ANLAUFSTELLE_ALERTMANAGER", &alertmanager))?;
+        .env("ANLAUFSTELLE_ALERTMANAGER", &alertmanager)
+        .env("ANLAUFSTELLE_SMTP_PYTHON", &smtp_python))?;
     run(cargo().args(["build", "-p", "server"]))?;
     e2e(&chromium)
 }

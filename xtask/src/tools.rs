@@ -151,6 +151,44 @@ pub fn ensure_alertmanager() -> Result<PathBuf> {
     Ok(alertmanager)
 }
 
+/// A Python virtual environment under `target/tools/venv` with the SMTP sink's packages
+/// (`tests/smtp/requirements.txt`, pinned), which the delivery tests and the messages bench run
+/// as a real SMTP server. Skipped when the venv was made from the same requirements and its
+/// Python imports aiosmtpd. Returns that Python.
+pub fn ensure_smtp_venv() -> Result<PathBuf> {
+    let requirements = root().join("tests/smtp/requirements.txt");
+    let wanted =
+        std::fs::read_to_string(&requirements).context("reading tests/smtp/requirements.txt")?;
+    let venv = target_dir().join("tools").join("venv");
+    let python = venv.join("bin").join("python");
+    // A copy of the requirements it was made from: a changed pin reinstalls.
+    let stamp = venv.join("requirements.txt");
+    let fresh = std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted)
+        && cmd(&python)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+    if !fresh {
+        run(cmd("python3").args(["-m", "venv"]).arg(&venv)).context(
+            "creating the Python venv for the SMTP sink (on Debian: apt-get install python3-venv)",
+        )?;
+        run(cmd(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements))?;
+        std::fs::write(&stamp, wanted).context("writing the venv's requirements stamp")?;
+    }
+    Ok(python)
+}
+
 fn output(command: &mut std::process::Command) -> Result<String> {
     let out = command
         .output()

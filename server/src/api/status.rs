@@ -77,7 +77,7 @@ impl Filter {
 
 /// The server's public base URL, from the request: `X-Forwarded-Proto` (behind a proxy) or
 /// `http`, and the `Host` header.
-fn base_url(headers: &HeaderMap) -> String {
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())

@@ -102,6 +102,6 @@ async fn demo_page_embeds_the_widget_with_one_script_tag() {
     assert_eq!(res.header("content-type"), "text/html; charset=utf-8");
     let html = String::from_utf8_lossy(&res.body);
     assert_eq!(html.matches("<script").count(), 1);
-    assert!(html.contains(r#"<script src="/widget/v1/anlaufstelle.js" data-leika="99041006017000" data-ars="040110000000" async></script>"#));
+    assert!(html.contains(r#"<script src="/widget/v1/anlaufstelle.js" data-leika="99041006017000" data-ars="040110000000" data-form-step="Schritt 2: Angaben zum Kind" async></script>"#));
     assert_eq!(app.get("/demo/demo.css").await.status, StatusCode::OK);
 }

@@ -3,11 +3,14 @@
 
 mod assets;
 mod cli;
+mod crash;
 mod health;
 mod help;
 mod hooks;
+mod messages;
 mod monitor;
 mod notices;
+mod outbox;
 mod regions;
 mod status;
 

@@ -1,0 +1,170 @@
+//! The contact form: `GET /api/v1/messages/token` when the form opens, `POST /api/v1/messages`
+//! to send. A message is answered `202` with its reference only after it is committed.
+
+use crate::db::messages::{NewMessage, Stored};
+use crate::messages::form::{MAX_LENGTH, RawMessage, validate};
+use crate::messages::routing::route;
+use crate::notices::model::rfc3339;
+use crate::{AppState, Error};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use std::net::SocketAddr;
+use wire::{FormToken, MessageAccepted};
+
+/// `GET /api/v1/messages/token`: a signed token the form sends back with the message.
+pub async fn get_form_token(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let intake = &state.messages;
+    let privacy = &intake.config.privacy_url;
+    let privacy_url = if privacy.starts_with("http://") || privacy.starts_with("https://") {
+        privacy.clone()
+    } else {
+        format!("{}{privacy}", crate::api::status::base_url(&headers))
+    };
+    let body = FormToken {
+        token: intake.tokens.issue(state.clock.now().as_second()),
+        min_fill_seconds: u64::try_from(intake.tokens.min_fill_secs()).unwrap_or(0),
+        max_length: MAX_LENGTH,
+        privacy_url,
+    };
+    let mut response = Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `POST /api/v1/messages`.
+pub async fn create_message(
+    State(state): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Result<Json<RawMessage>, JsonRejection>,
+) -> Result<Response, Error> {
+    let Json(raw) = body.map_err(|e| Error::BadJson(e.body_text()))?;
+    if !raw.website.is_empty() {
+        return Err(Error::SpamSuspected);
+    }
+    let now = state.clock.now();
+    let token = raw.token.clone();
+    let message = validate(raw).map_err(Error::InvalidMessage)?;
+    state
+        .messages
+        .tokens
+        .verify(&token, now.as_second())
+        .map_err(Error::FormToken)?;
+
+    let index = state.index();
+    let route =
+        route(&index, message.category, message.ars, message.leika).ok_or(Error::NoRecipient)?;
+    let new = NewMessage {
+        idempotency_key: message.idempotency_key.clone(),
+        request_hash: message.hash(),
+        received_at: now,
+        category: message.category.as_str().to_string(),
+        leika: message.leika.map(|k| k.to_string()),
+        ars: message.ars.map(|a| a.to_string()),
+        form_step: message.form_step.clone(),
+        error_code: message.error_code.clone(),
+        page_path: message.page_path.clone(),
+        lang: message.lang.clone(),
+        body: message.body.clone(),
+        reply_email: message.reply_email.clone(),
+        sender_name: message.name.clone(),
+        wants_confirmation: message.wants_confirmation,
+        recipient_email: route.email,
+        recipient_contact: route.contact_id,
+        recipient_name: route.name.clone(),
+        routing_reason: route.reason,
+    };
+
+    // A retry of an acknowledged message is answered again without counting against limits.
+    if let Some(answer) = replay(&state, &new).await? {
+        return Ok(answer);
+    }
+    let client = client_address(&state, connect.map(|Extension(ConnectInfo(a))| a), &headers);
+    let service = new.leika.clone().unwrap_or_else(|| "-".into());
+    if let Err(limited) = state.messages.limits.check(&client, &service) {
+        let wait = limited.wait.as_secs().max(1);
+        let at = now
+            .checked_add(jiff::SignedDuration::from_secs(
+                i64::try_from(wait).unwrap_or(i64::MAX),
+            ))
+            .unwrap_or(now)
+            .to_zoned(crate::hours::berlin())
+            .strftime("%H:%M")
+            .to_string();
+        return Err(Error::RateLimited {
+            wait_secs: wait,
+            at,
+        });
+    }
+
+    match state.db.insert_message(&new).await? {
+        Stored::Created { reference } => {
+            state.outbox.notify_one();
+            Ok(accepted(MessageAccepted {
+                reference,
+                received_at: rfc3339(now),
+                recipient: route.name,
+            }))
+        }
+        existing => answer_existing(existing, &new),
+    }
+}
+
+/// The earlier answer for a known idempotency key, if any.
+async fn replay(state: &AppState, new: &NewMessage) -> Result<Option<Response>, Error> {
+    // Looking up and inserting are separate steps; `insert_message` closes the race itself.
+    match state.db.message_by_key(&new.idempotency_key).await? {
+        Some(existing) => answer_existing(existing, new).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn answer_existing(existing: Stored, new: &NewMessage) -> Result<Response, Error> {
+    match existing {
+        Stored::Existing {
+            reference,
+            request_hash,
+            received_at,
+            recipient_name,
+        } if request_hash == new.request_hash => Ok(accepted(MessageAccepted {
+            reference,
+            received_at: received_at
+                .parse::<jiff::Timestamp>()
+                .map(rfc3339)
+                .unwrap_or(received_at),
+            recipient: recipient_name,
+        })),
+        Stored::Existing { .. } => Err(Error::IdempotencyConflict),
+        Stored::Created { reference } => Ok(accepted(MessageAccepted {
+            reference,
+            received_at: String::new(),
+            recipient: new.recipient_name.clone(),
+        })),
+    }
+}
+
+fn accepted(body: MessageAccepted) -> Response {
+    (StatusCode::ACCEPTED, Json(body)).into_response()
+}
+
+/// The client address for rate limits: the socket's peer, or the first `X-Forwarded-For` entry
+/// when the server is configured to trust its proxy.
+fn client_address(state: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
+    if state.messages.config.trust_forwarded_for
+        && let Some(forwarded) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    {
+        return forwarded.to_string();
+    }
+    peer.map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,171 @@
+//! Storing contact-form messages: one transaction per message, committed (with full fsync)
+//! before the citizen gets a reference.
+
+use super::{Db, DbError};
+use jiff::Timestamp;
+
+/// A validated, routed message ready to be stored.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Idempotency key from the widget.
+    pub idempotency_key: String,
+    /// Content fingerprint.
+    pub request_hash: String,
+    /// When it arrived.
+    pub received_at: Timestamp,
+    /// `question`, `technical`, `accessibility`.
+    pub category: String,
+    /// LeiKa key.
+    pub leika: Option<String>,
+    /// ARS.
+    pub ars: Option<String>,
+    /// Form step.
+    pub form_step: Option<String>,
+    /// Error code.
+    pub error_code: Option<String>,
+    /// Page path.
+    pub page_path: Option<String>,
+    /// Language.
+    pub lang: String,
+    /// Message text.
+    pub body: String,
+    /// Reply address.
+    pub reply_email: Option<String>,
+    /// Name.
+    pub sender_name: Option<String>,
+    /// Receipt wanted.
+    pub wants_confirmation: bool,
+    /// Funktionspostfach.
+    pub recipient_email: String,
+    /// Contact id of the recipient.
+    pub recipient_contact: String,
+    /// Recipient name.
+    pub recipient_name: String,
+    /// Why this recipient.
+    pub routing_reason: String,
+}
+
+/// What storing a message did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// A new message with this reference.
+    Created {
+        /// Reference.
+        reference: String,
+    },
+    /// The idempotency key was known: the earlier message.
+    Existing {
+        /// Its reference.
+        reference: String,
+        /// Its content fingerprint.
+        request_hash: String,
+        /// When it arrived (RFC 3339).
+        received_at: String,
+        /// Its recipient.
+        recipient_name: String,
+    },
+}
+
+impl Db {
+    /// The stored message with this idempotency key, if any.
+    pub async fn message_by_key(&self, key: &str) -> Result<Option<Stored>, DbError> {
+        match self {
+            Db::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                let found = existing(&mut tx, key).await?;
+                tx.commit().await?;
+                Ok(found)
+            }
+        }
+    }
+
+    /// Stores a message unless its idempotency key is known, in one transaction; the
+    /// reference is `AS-<year>-<row id, six digits>`.
+    pub async fn insert_message(&self, m: &NewMessage) -> Result<Stored, DbError> {
+        match self {
+            Db::Sqlite(pool) => {
+                // IMMEDIATE takes the write lock up front: a deferred transaction that reads
+                // and then writes fails at once ("database is locked") when another writer
+                // got there first, instead of waiting on the busy timeout.
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                if let Some(existing) = existing(&mut tx, &m.idempotency_key).await? {
+                    return Ok(existing);
+                }
+                let received = m.received_at.to_string();
+                let inserted = sqlx::query(
+                    "INSERT INTO messages (reference, idempotency_key, request_hash, received_at,
+                        category, leika, ars, form_step, error_code, page_path, lang, body,
+                        reply_email, sender_name, wants_confirmation, recipient_email,
+                        recipient_contact, recipient_name, routing_reason, next_attempt_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(format!("pending:{}", m.idempotency_key))
+                .bind(&m.idempotency_key)
+                .bind(&m.request_hash)
+                .bind(&received)
+                .bind(&m.category)
+                .bind(&m.leika)
+                .bind(&m.ars)
+                .bind(&m.form_step)
+                .bind(&m.error_code)
+                .bind(&m.page_path)
+                .bind(&m.lang)
+                .bind(&m.body)
+                .bind(&m.reply_email)
+                .bind(&m.sender_name)
+                .bind(m.wants_confirmation)
+                .bind(&m.recipient_email)
+                .bind(&m.recipient_contact)
+                .bind(&m.recipient_name)
+                .bind(&m.routing_reason)
+                .bind(&received)
+                .execute(&mut *tx)
+                .await;
+                let id = match inserted {
+                    Ok(done) => done.last_insert_rowid(),
+                    // The same key committed by a concurrent request: answer with that one.
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        drop(tx);
+                        let mut tx = pool.begin().await?;
+                        return existing(&mut tx, &m.idempotency_key)
+                            .await?
+                            .ok_or_else(|| DbError::Corrupt("idempotency key vanished".into()));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let year = m.received_at.to_zoned(crate::hours::berlin()).year();
+                let reference = format!("AS-{year}-{id:06}");
+                sqlx::query("UPDATE messages SET reference = ? WHERE id = ?")
+                    .bind(&reference)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Stored::Created { reference })
+            }
+        }
+    }
+}
+
+async fn existing(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    key: &str,
+) -> Result<Option<Stored>, DbError> {
+    use sqlx::Row;
+    let row = sqlx::query(
+        "SELECT reference, request_hash, received_at, recipient_name FROM messages
+         WHERE idempotency_key = ?",
+    )
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(Stored::Existing {
+            reference: r.try_get("reference")?,
+            request_hash: r.try_get("request_hash")?,
+            received_at: r.try_get("received_at")?,
+            recipient_name: r.try_get("recipient_name")?,
+        })
+    })
+    .transpose()
+}
