@@ -23,6 +23,20 @@ try {
     console.log(`wrote ${path}`);
     await page.close();
   }
+  // The contact form after sending it empty: errors at the fields and in a focused summary.
+  {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "de-DE" });
+    await page.goto(`${server.url}/demo/`);
+    const widget = page.locator("anlaufstelle-hilfe");
+    await widget.getByRole("button", { name: "Nachricht schreiben" }).click();
+    await widget.getByRole("button", { name: "Nachricht senden" }).click();
+    await widget.locator(".as-summary").waitFor();
+    const path = join(outDir, "screenshot-form.png");
+    await widget.locator(".as-form-block").screenshot({ path });
+    console.log(`wrote ${path}`);
+    await page.close();
+  }
+
   // The widget with a live disruption notice, as a citizen in the form sees it.
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "de-DE" });
   await page.goto(`${server.url}/demo/`);
