@@ -2,7 +2,6 @@
 //! notices (bearer token, scoped).
 
 use crate::api::help::json_with_etag;
-use crate::domain::{Ars, LeikaKey};
 use crate::notices::hub::{NoticeEvent, NoticeHub, Start};
 use crate::notices::model::{LANGUAGES, NoticeInput, NoticePatch, StoredNotice};
 use crate::notices::tokens::{self, TokenRecord};
@@ -45,14 +44,7 @@ impl Audience {
     /// Parses and checks the query.
     pub fn parse(query: Result<Query<NoticeQuery>, QueryRejection>) -> Result<Self, Error> {
         let Query(q) = query.map_err(|e| Error::BadQuery(e.body_text()))?;
-        let leika = match q.leika.filter(|s| !s.is_empty()) {
-            Some(k) => Some(k.parse::<LeikaKey>()?.to_string()),
-            None => None,
-        };
-        let ars = match q.ars.filter(|s| !s.is_empty()) {
-            Some(a) => Some(a.parse::<Ars>()?.to_string()),
-            None => None,
-        };
+        let (leika, ars) = crate::api::scope_keys(q.leika, q.ars)?;
         let lang = q.lang.unwrap_or_else(|| "de".into());
         if !LANGUAGES.contains(&lang.as_str()) {
             return Err(Error::InvalidLang(lang.chars().take(20).collect()));

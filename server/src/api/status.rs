@@ -4,7 +4,6 @@
 //! Unlike a form, which sees only what concerns its own service and region, these views show
 //! everything unless the visitor filters by service (`leika`) or region (`ars`).
 
-use crate::domain::{Ars, LeikaKey};
 use crate::feeds::{self, FeedQuery};
 use crate::notices::model::StoredNotice;
 use crate::status_page::{self, StatusFilter};
@@ -35,14 +34,7 @@ struct Filter {
 impl Filter {
     fn parse(query: Result<Query<StatusQuery>, QueryRejection>) -> Result<Self, Error> {
         let Query(q) = query.map_err(|e| Error::BadQuery(e.body_text()))?;
-        let leika = match q.leika.filter(|s| !s.is_empty()) {
-            Some(k) => Some(k.parse::<LeikaKey>()?.to_string()),
-            None => None,
-        };
-        let ars = match q.ars.filter(|s| !s.is_empty()) {
-            Some(a) => Some(a.parse::<Ars>()?.to_string()),
-            None => None,
-        };
+        let (leika, ars) = crate::api::scope_keys(q.leika, q.ars)?;
         Ok(Self { leika, ars })
     }
 

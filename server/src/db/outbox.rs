@@ -112,9 +112,33 @@ impl Db {
     /// Writes a queued message the way the intake does, for tests of delivery alone; returns
     /// its reference (`AS-<year>-<row id, 6 digits>`).
     #[doc(hidden)]
-    pub async fn enqueue_for_test(&self, message: &NewTestMessage) -> Result<String, DbError> {
-        match self {
-            Db::Sqlite(pool) => enqueue_for_test(pool, message).await,
+    pub async fn enqueue_for_test(&self, m: &NewTestMessage) -> Result<String, DbError> {
+        // The intake's own insert, so tests of delivery store messages exactly as it does.
+        let stored = self
+            .insert_message(&crate::db::messages::NewMessage {
+                idempotency_key: m.idempotency_key.clone(),
+                request_hash: "test".into(),
+                received_at: m.received_at,
+                category: m.category.clone(),
+                leika: m.leika.clone(),
+                ars: m.ars.clone(),
+                form_step: m.form_step.clone(),
+                error_code: m.error_code.clone(),
+                page_path: m.page_path.clone(),
+                lang: "de".into(),
+                body: m.body.clone(),
+                reply_email: m.reply_email.clone(),
+                sender_name: m.sender_name.clone(),
+                wants_confirmation: m.wants_confirmation,
+                recipient_email: m.recipient_email.clone(),
+                recipient_contact: m.recipient_contact.clone(),
+                recipient_name: m.recipient_name.clone(),
+                routing_reason: m.routing_reason.clone(),
+            })
+            .await?;
+        match stored {
+            crate::db::messages::Stored::Created { reference }
+            | crate::db::messages::Stored::Existing { reference, .. } => Ok(reference),
         }
     }
 
@@ -351,49 +375,6 @@ async fn requeue_message(
         Some(_) => Requeue::AlreadyDelivered,
         None => Requeue::NotFound,
     })
-}
-
-async fn enqueue_for_test(pool: &SqlitePool, m: &NewTestMessage) -> Result<String, DbError> {
-    let received_at = m.received_at.to_string();
-    let mut tx = pool.begin().await?;
-    let id = sqlx::query(
-        "INSERT INTO messages (reference, idempotency_key, request_hash, received_at, category,
-                               leika, ars, form_step, error_code, page_path, lang, body,
-                               reply_email, sender_name, wants_confirmation, recipient_email,
-                               recipient_contact, recipient_name, routing_reason, next_attempt_at)
-         VALUES (?, ?, 'test', ?, ?, ?, ?, ?, ?, ?, 'de', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    // Unique placeholders, replaced below once the row id is known.
-    .bind(format!("pending-{}", m.idempotency_key))
-    .bind(&m.idempotency_key)
-    .bind(&received_at)
-    .bind(&m.category)
-    .bind(&m.leika)
-    .bind(&m.ars)
-    .bind(&m.form_step)
-    .bind(&m.error_code)
-    .bind(&m.page_path)
-    .bind(&m.body)
-    .bind(&m.reply_email)
-    .bind(&m.sender_name)
-    .bind(m.wants_confirmation)
-    .bind(&m.recipient_email)
-    .bind(&m.recipient_contact)
-    .bind(&m.recipient_name)
-    .bind(&m.routing_reason)
-    .bind(&received_at)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    let year = m.received_at.to_zoned(crate::hours::berlin()).year();
-    let reference = format!("AS-{year}-{id:06}");
-    sqlx::query("UPDATE messages SET reference = ? WHERE id = ?")
-        .bind(&reference)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(reference)
 }
 
 async fn message_columns_for_test(
