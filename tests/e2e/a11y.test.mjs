@@ -1,0 +1,113 @@
+// WCAG 2.1 AA, checked with axe-core in Chromium, in every state a citizen meets: contact,
+// region picker, live notice, contact form with errors, message sent, and the offline fallback.
+// axe looks into open shadow roots, so the widget is checked together with its host page.
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { after, before, test } from "node:test";
+import { launchBrowser, startServer } from "./support.mjs";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(["--min-fill-seconds", "0"]);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Runs axe on the widget and returns its WCAG 2.1 A/AA violations, described. */
+async function violations(page) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() =>
+    window.axe.run(
+      { include: [["anlaufstelle-hilfe"]] },
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } },
+    ),
+  );
+  return result.violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+}
+
+async function demo() {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/demo/`);
+  await page.locator("anlaufstelle-hilfe .as-name").first().waitFor();
+  return page;
+}
+
+test("the contact view has no WCAG 2.1 AA violations", async () => {
+  const page = await demo();
+  await page.locator("anlaufstelle-hilfe summary").click();
+  assert.deepEqual(await violations(page), []);
+  await page.close();
+});
+
+test("the region picker with results has no violations", async () => {
+  const page = await browser.newPage();
+  await page.setContent(`<!doctype html><html lang="de"><head><title>Test</title></head><body><main>
+    <h1>Elterngeld</h1><div id="help"></div></main>
+    <script src="${server.url}/widget/v1/anlaufstelle.js" data-target="#help" async></script></body></html>`);
+  const widget = page.locator("anlaufstelle-hilfe");
+  await widget.getByLabel("Postleitzahl oder Ort").fill("01920");
+  await widget.getByRole("button", { name: "Suchen" }).click();
+  await widget.locator(".as-candidate").first().waitFor();
+  assert.deepEqual(await violations(page), []);
+  await page.close();
+});
+
+test("a live notice, the form with errors, and the sent confirmation have no violations", async () => {
+  const page = await demo();
+  const response = await fetch(`${server.url}/api/v1/notices`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      kind: "incident",
+      impact: "critical",
+      services: ["99041006017000"],
+      content: { de: { title: "Störung beim Absenden", answers_kept: "yes", alternative: "Rufen Sie die 115 an." } },
+    }),
+  });
+  assert.equal(response.status, 201);
+  const widget = page.locator("anlaufstelle-hilfe");
+  await widget.locator(".as-notice").waitFor();
+  await widget.getByRole("button", { name: "Nachricht schreiben" }).click();
+  await widget.getByRole("button", { name: "Nachricht senden" }).click();
+  await widget.locator(".as-summary").waitFor();
+  assert.deepEqual(await violations(page), [], "notice and form with errors");
+
+  await widget.getByLabel("Frage zum Antrag").check();
+  await widget.getByLabel("Ihre Nachricht").fill("Wie lange dauert die Bearbeitung?");
+  await widget.locator("#as-f-consent").check();
+  await widget.getByRole("button", { name: "Nachricht senden" }).click();
+  await widget.locator(".as-sent").waitFor();
+  assert.deepEqual(await violations(page), [], "sent");
+  await page.close();
+});
+
+test("the offline fallback has no violations", async () => {
+  const page = await browser.newPage();
+  await page.route("**/api/v1/help**", (route) => route.abort("connectionrefused"));
+  await page.goto(`${server.url}/demo/`);
+  await page.locator("anlaufstelle-hilfe .as-fallback").waitFor();
+  assert.deepEqual(await violations(page), []);
+  await page.close();
+});
+
+test("the check sees into the widget's shadow root: a planted violation is reported", async () => {
+  const page = await demo();
+  await page.evaluate(() => {
+    const img = document.createElement("img");
+    img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+    document.querySelector("anlaufstelle-hilfe").shadowRoot.querySelector(".as-widget").append(img);
+  });
+  const found = await violations(page);
+  assert.equal(found.length, 1, found.join("\n"));
+  assert.match(found[0], /^image-alt:/);
+  await page.close();
+});
