@@ -100,6 +100,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ANLAUFSTELLE_MONITORS", value_name = "FILE")]
     pub monitors: Option<PathBuf>,
 
+    /// Portal origins allowed to use the API from their pages (CORS), comma-separated, e.g.
+    /// `https://www.service.bremen.de,https://serviceportal.example`. Default: any origin.
+    #[arg(long, env = "ANLAUFSTELLE_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
     /// Contact form and message delivery.
     #[command(flatten)]
     pub messages: MessageArgs,

@@ -201,7 +201,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::load(db)
         .await
         .context("loading contact data")?
-        .with_messages(args.messages.clone());
+        .with_messages(args.messages.clone())
+        .with_allowed_origins(args.allowed_origins.clone());
     tracing::info!(
         regions = state.index().region_count(),
         "resolve index built"

@@ -2,18 +2,29 @@
 
 use crate::{AppState, api, assets};
 use axum::Router;
+use axum::http::HeaderValue;
 use axum::http::{Method, header};
 use axum::response::Redirect;
 use axum::routing::{get, patch, post};
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 /// Builds the router with its middleware.
 pub fn router(state: AppState) -> Router {
     // The widget runs on third-party portal pages, so its API and assets must be readable
     // cross-origin. No credentials are ever involved: the widget sends no cookies.
+    let origins: AllowOrigin = if state.allowed_origins.is_empty() {
+        Any.into()
+    } else {
+        AllowOrigin::list(
+            state
+                .allowed_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim().trim_end_matches('/')).ok()),
+        )
+    };
     let cors = CorsLayer::new()
-        .allow_origin(Any)
+        .allow_origin(origins)
         .allow_methods([Method::GET, Method::HEAD, Method::POST])
         .allow_headers([
             header::CONTENT_TYPE,

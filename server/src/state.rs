@@ -38,6 +38,8 @@ pub struct AppState {
     pub messages: Arc<crate::messages::Intake>,
     /// Wakes the outbox worker when a message has been committed.
     pub outbox: Arc<tokio::sync::Notify>,
+    /// Origins whose pages may call the API (CORS); empty = any.
+    pub allowed_origins: Arc<Vec<String>>,
     index: Arc<ArcSwap<Index>>,
 }
 
@@ -54,6 +56,7 @@ impl AppState {
                 crate::cli::MessageArgs::default(),
             )),
             outbox: Arc::new(tokio::sync::Notify::new()),
+            allowed_origins: Arc::new(Vec::new()),
             index: Arc::new(ArcSwap::from_pointee(index)),
         })
     }
@@ -61,6 +64,12 @@ impl AppState {
     /// The same state with other contact-form settings.
     pub fn with_messages(mut self, args: crate::cli::MessageArgs) -> Self {
         self.messages = Arc::new(crate::messages::Intake::new(args));
+        self
+    }
+
+    /// The same state with CORS limited to `origins` (empty = any).
+    pub fn with_allowed_origins(mut self, origins: Vec<String>) -> Self {
+        self.allowed_origins = Arc::new(origins);
         self
     }
 

@@ -198,3 +198,29 @@ async fn unknown_paths_get_the_same_json_error_shape() {
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
 }
+
+#[tokio::test]
+async fn cors_answers_any_origin_by_default_and_only_configured_portals_when_set() {
+    let request = |origin: &str| {
+        Request::get("/api/v1/help?ars=040110000000")
+            .header("origin", origin)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let open = TestApp::with_sample_data().await;
+    let res = open.request(request("https://portal.example")).await;
+    assert_eq!(res.header("access-control-allow-origin"), "*");
+
+    let mut limited = TestApp::with_sample_data().await;
+    limited.state = limited.state.clone().with_allowed_origins(vec![
+        "https://portal.example/".into(),
+        "https://www.service.bremen.de".into(),
+    ]);
+    let allowed = limited.request(request("https://portal.example")).await;
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        "https://portal.example"
+    );
+    let refused = limited.request(request("https://evil.example")).await;
+    assert!(refused.headers.get("access-control-allow-origin").is_none());
+}
