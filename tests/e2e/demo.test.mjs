@@ -75,3 +75,24 @@ test("when the API cannot be reached the widget falls back to the 115", async ()
   assert.equal(await phone.getAttribute("href"), "tel:115");
   await page.close();
 });
+
+test("when the API hangs the fallback shows instead of an endless spinner", async () => {
+  const page = await browser.newPage();
+  // The request is never answered: neither fulfilled nor refused.
+  await page.route("**/api/v1/help**", () => {});
+  await page.goto(`${server.url}/demo/`);
+  const widget = page.locator("anlaufstelle-hilfe");
+  await widget.getByRole("status").filter({ hasText: "nicht abrufbar" }).waitFor();
+  assert.equal(await widget.getByRole("link", { name: "115", exact: true }).getAttribute("href"), "tel:115");
+  await page.close();
+});
+
+test("when the widget's code cannot be loaded the loader still shows the 115", async () => {
+  const page = await browser.newPage();
+  await page.route("**/*.wasm", (route) => route.abort("connectionrefused"));
+  await page.goto(`${server.url}/demo/`);
+  const widget = page.locator("anlaufstelle-hilfe");
+  await widget.getByText("Die Behördennummer 115 hilft Ihnen weiter").waitFor();
+  assert.equal(await widget.getByRole("link", { name: "115", exact: true }).getAttribute("href"), "tel:115");
+  await page.close();
+});

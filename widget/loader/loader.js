@@ -47,9 +47,19 @@ function start(script) {
 
   // The API lives two levels above /widget/v1/anlaufstelle.js on the same server.
   const apiBase = new URL("../../", src).href;
+  // A citizen must never look at an empty box: if the widget is not there within 3 seconds
+  // (slow or unreachable server), the built-in fallback shows until it is.
+  const fallbackTimer = setTimeout(() => showFallback(root), 3000);
   init({ module_or_path: new URL(__WASM_FILE__, src) })
-    .then(() => mount(root, apiBase, data.ars || "", data.leika || "", data.mode || "inline"))
-    .catch(() => showFallback(root));
+    .then(() => {
+      clearTimeout(fallbackTimer);
+      root.replaceChildren();
+      mount(root, apiBase, data.ars || "", data.leika || "", data.mode || "inline");
+    })
+    .catch(() => {
+      clearTimeout(fallbackTimer);
+      showFallback(root);
+    });
 }
 
 // The same content the widget shows when its server is unreachable, built without the widget.

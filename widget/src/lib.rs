@@ -117,6 +117,16 @@ fn Widget(
         let config = config.clone();
         move |ars: String| {
             phase.set(Phase::Loading);
+            // A hanging server must not leave the citizen with "loading" forever: after 3 s
+            // the built-in fallback shows; a late answer still replaces it.
+            set_timeout(
+                move || {
+                    if matches!(phase.get_untracked(), Phase::Loading) {
+                        phase.set(Phase::Offline);
+                    }
+                },
+                std::time::Duration::from_secs(3),
+            );
             let url = config.help_url(&ars);
             leptos::task::spawn_local(async move {
                 phase.set(match fetch_json::<HelpResponse>(&url).await {
