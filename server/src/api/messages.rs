@@ -1,7 +1,7 @@
 //! The contact form: `GET /api/v1/messages/token` when the form opens, `POST /api/v1/messages`
 //! to send. A message is answered `202` with its reference only after it is committed.
 
-use crate::db::messages::{NewMessage, Stored};
+use crate::db::messages::{Existing, NewMessage, Stored};
 use crate::messages::form::{MAX_LENGTH, RawMessage, validate};
 use crate::messages::routing::route;
 use crate::notices::model::rfc3339;
@@ -111,7 +111,7 @@ pub async fn create_message(
                 recipient: route.name,
             }))
         }
-        existing => answer_existing(existing, &new),
+        Stored::Existing(existing) => answer_existing(existing, &new),
     }
 }
 
@@ -124,28 +124,21 @@ async fn replay(state: &AppState, new: &NewMessage) -> Result<Option<Response>, 
     }
 }
 
-fn answer_existing(existing: Stored, new: &NewMessage) -> Result<Response, Error> {
-    match existing {
-        Stored::Existing {
-            reference,
-            request_hash,
-            received_at,
-            recipient_name,
-        } if request_hash == new.request_hash => Ok(accepted(MessageAccepted {
-            reference,
-            received_at: received_at
-                .parse::<jiff::Timestamp>()
-                .map(rfc3339)
-                .unwrap_or(received_at),
-            recipient: recipient_name,
-        })),
-        Stored::Existing { .. } => Err(Error::IdempotencyConflict),
-        Stored::Created { reference } => Ok(accepted(MessageAccepted {
-            reference,
-            received_at: String::new(),
-            recipient: new.recipient_name.clone(),
-        })),
+/// The answer for a message stored earlier under the same key: the same `202` if it is the
+/// same message (a retry), a conflict if the key was reused for different content.
+fn answer_existing(existing: Existing, new: &NewMessage) -> Result<Response, Error> {
+    if existing.request_hash != new.request_hash {
+        return Err(Error::IdempotencyConflict);
     }
+    Ok(accepted(MessageAccepted {
+        received_at: existing
+            .received_at
+            .parse::<jiff::Timestamp>()
+            .map(rfc3339)
+            .unwrap_or(existing.received_at),
+        reference: existing.reference,
+        recipient: existing.recipient_name,
+    }))
 }
 
 fn accepted(body: MessageAccepted) -> Response {

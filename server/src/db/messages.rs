@@ -54,21 +54,25 @@ pub enum Stored {
         reference: String,
     },
     /// The idempotency key was known: the earlier message.
-    Existing {
-        /// Its reference.
-        reference: String,
-        /// Its content fingerprint.
-        request_hash: String,
-        /// When it arrived (RFC 3339).
-        received_at: String,
-        /// Its recipient.
-        recipient_name: String,
-    },
+    Existing(Existing),
+}
+
+/// A message stored earlier under the same idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    /// Its reference.
+    pub reference: String,
+    /// Its content fingerprint.
+    pub request_hash: String,
+    /// When it arrived (RFC 3339).
+    pub received_at: String,
+    /// Its recipient.
+    pub recipient_name: String,
 }
 
 impl Db {
     /// The stored message with this idempotency key, if any.
-    pub async fn message_by_key(&self, key: &str) -> Result<Option<Stored>, DbError> {
+    pub async fn message_by_key(&self, key: &str) -> Result<Option<Existing>, DbError> {
         match self {
             Db::Sqlite(pool) => {
                 let mut tx = pool.begin().await?;
@@ -88,8 +92,8 @@ impl Db {
                 // and then writes fails at once ("database is locked") when another writer
                 // got there first, instead of waiting on the busy timeout.
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                if let Some(existing) = existing(&mut tx, &m.idempotency_key).await? {
-                    return Ok(existing);
+                if let Some(found) = existing(&mut tx, &m.idempotency_key).await? {
+                    return Ok(Stored::Existing(found));
                 }
                 let received = m.received_at.to_string();
                 let inserted = sqlx::query(
@@ -129,6 +133,7 @@ impl Db {
                         let mut tx = pool.begin().await?;
                         return existing(&mut tx, &m.idempotency_key)
                             .await?
+                            .map(Stored::Existing)
                             .ok_or_else(|| DbError::Corrupt("idempotency key vanished".into()));
                     }
                     Err(e) => return Err(e.into()),
@@ -150,7 +155,7 @@ impl Db {
 async fn existing(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     key: &str,
-) -> Result<Option<Stored>, DbError> {
+) -> Result<Option<Existing>, DbError> {
     use sqlx::Row;
     let row = sqlx::query(
         "SELECT reference, request_hash, received_at, recipient_name FROM messages
@@ -160,7 +165,7 @@ async fn existing(
     .fetch_optional(&mut **tx)
     .await?;
     row.map(|r| {
-        Ok(Stored::Existing {
+        Ok(Existing {
             reference: r.try_get("reference")?,
             request_hash: r.try_get("request_hash")?,
             received_at: r.try_get("received_at")?,

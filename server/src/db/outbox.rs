@@ -137,8 +137,8 @@ impl Db {
             })
             .await?;
         match stored {
-            crate::db::messages::Stored::Created { reference }
-            | crate::db::messages::Stored::Existing { reference, .. } => Ok(reference),
+            crate::db::messages::Stored::Created { reference } => Ok(reference),
+            crate::db::messages::Stored::Existing(existing) => Ok(existing.reference),
         }
     }
 
