@@ -84,16 +84,7 @@ fn respond(asset: &'static Asset, request: &HeaderMap, cache_control: &'static s
         HeaderValue::from_static("nosniff"),
     );
 
-    let etag_matches = request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|tag| {
-            let tag = tag.trim();
-            tag == "*" || tag.trim_start_matches("W/") == asset.etag
-        });
-    if etag_matches {
+    if etag_matches(request, asset.etag) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
 
@@ -111,6 +102,20 @@ fn respond(asset: &'static Asset, request: &HeaderMap, cache_control: &'static s
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     (StatusCode::OK, headers, body).into_response()
+}
+
+/// Whether the request's `If-None-Match` names `etag` (quoted, weak or strong) or `*`: the
+/// client already has this version.
+pub(crate) fn etag_matches(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == etag
+        })
 }
 
 /// Whether `Accept-Encoding` lists `coding` with a non-zero quality.

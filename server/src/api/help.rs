@@ -86,16 +86,7 @@ pub fn json_with_etag(request: &HeaderMap, body: Vec<u8>, max_age: i64) -> Respo
         HeaderValue::from_str(&format!("public, max-age={max_age}"))
             .expect("digits are a valid header value"),
     );
-    let matches = request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| {
-            let t = t.trim();
-            t == "*" || t.trim_start_matches("W/") == etag
-        });
-    if matches {
+    if crate::assets::etag_matches(request, &etag) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(
