@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod feeds;
+pub mod hex;
 pub mod holidays;
 pub mod hours;
 pub mod messages;

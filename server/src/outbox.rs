@@ -212,10 +212,8 @@ pub struct NewTestMessage {
 
 impl Default for NewTestMessage {
     fn default() -> Self {
-        let mut key = [0u8; 12];
-        getrandom::fill(&mut key).expect("the operating system provides randomness");
         Self {
-            idempotency_key: key.iter().map(|b| format!("{b:02x}")).collect(),
+            idempotency_key: crate::hex::random(12),
             received_at: Timestamp::constant(1_795_425_300, 0),
             category: "question".into(),
             leika: Some("99041006017000".into()),

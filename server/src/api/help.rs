@@ -74,8 +74,7 @@ pub async fn get_help(
 /// A JSON answer with a strong ETag over its bytes, `304` when the client has it already.
 pub fn json_with_etag(request: &HeaderMap, body: Vec<u8>, max_age: i64) -> Response {
     let digest = Sha256::digest(&body);
-    let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    let etag = format!("\"{tag}\"");
+    let etag = format!("\"{}\"", crate::hex::encode(&digest[..16]));
     let mut headers = HeaderMap::new();
     headers.insert(
         header::ETAG,

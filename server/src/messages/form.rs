@@ -140,10 +140,7 @@ impl ValidMessage {
             self.error_code,
             self.page_path,
         ]);
-        Sha256::digest(canonical.to_string().as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::hex::encode(&Sha256::digest(canonical.to_string().as_bytes()))
     }
 }
 

@@ -68,9 +68,7 @@ impl TokenSigner {
 
     /// A token issued at `now` (unix seconds).
     pub fn issue(&self, now: i64) -> String {
-        let mut nonce = [0u8; 12];
-        getrandom::fill(&mut nonce).expect("the operating system provides randomness");
-        let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+        let nonce = crate::hex::random(12);
         let payload = format!("{now}.{nonce}");
         format!("{payload}.{}", self.sign(&payload))
     }
@@ -78,7 +76,7 @@ impl TokenSigner {
     /// Checks a token at `now` (unix seconds).
     pub fn verify(&self, token: &str, now: i64) -> Result<(), TokenError> {
         let (payload, mac) = token.rsplit_once('.').ok_or(TokenError::Invalid)?;
-        let mac = decode_hex(mac).ok_or(TokenError::Invalid)?;
+        let mac = crate::hex::decode(mac).ok_or(TokenError::Invalid)?;
         let mut check =
             HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
         check.update(payload.as_bytes());
@@ -101,22 +99,8 @@ impl TokenSigner {
     fn sign(&self, payload: &str) -> String {
         let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
         mac.update(payload.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::hex::encode(&mac.finalize().into_bytes())
     }
-}
-
-fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 /// Rate limits: a client address may send `per_client` messages per 10 minutes, a service

@@ -308,8 +308,5 @@ impl NoticeHub {
 }
 
 fn new_id() -> String {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("ntc-{hex}")
+    format!("ntc-{}", crate::hex::random(8))
 }

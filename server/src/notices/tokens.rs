@@ -23,18 +23,12 @@ pub struct TokenRecord {
 
 /// A fresh random token: `ast_` and 64 hex digits (256 bits).
 pub fn generate() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("ast_{hex}")
+    format!("ast_{}", crate::hex::random(32))
 }
 
 /// The stored form of a token.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::encode(&Sha256::digest(token.as_bytes()))
 }
 
 impl TokenRecord {
