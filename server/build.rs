@@ -3,8 +3,16 @@
 //!
 //! When the widget has not been built yet (a plain `cargo check` on a fresh clone) the server
 //! still compiles; it then answers widget requests with `503 widget_not_built`.
+//!
+//! Besides the file tables it writes `WIDGET_VERSION`, the name of this exact widget build
+//! (`<crate version>-<8 hex of the loader's SHA-256>`), and for every file its Subresource
+//! Integrity hash (`sha384-<base64>` of the uncompressed bytes). Both are computed here rather
+//! than at start-up because they depend only on the embedded bytes: a binary always publishes
+//! the hashes of exactly the files it serves, and serving them costs nothing.
 
-use sha2::{Digest, Sha256};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use sha2::{Digest, Sha256, Sha384};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
@@ -23,6 +31,7 @@ fn main() {
     let mut out = String::new();
     write_table(&mut out, "WIDGET", &widget_dir);
     write_table(&mut out, "DEMO", &demo_dir);
+    write_version(&mut out, &widget_dir.join("anlaufstelle.js"));
     if !widget_dir.join("anlaufstelle.js").exists() {
         println!(
             "cargo:warning=widget not built ({}): run `cargo xtask build`",
@@ -57,6 +66,7 @@ fn write_table(out: &mut String, name: &str, dir: &Path) {
         let bytes = fs::read(path).expect("asset is readable");
         let digest = Sha256::digest(&bytes);
         let etag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let integrity = format!("sha384-{}", BASE64.encode(Sha384::digest(&bytes)));
         let twin = |ext: &str| {
             let p = path.with_file_name(format!("{file_name}.{ext}"));
             if p.exists() {
@@ -67,7 +77,7 @@ fn write_table(out: &mut String, name: &str, dir: &Path) {
         };
         writeln!(
             out,
-            "    Asset {{ name: {file_name:?}, body: include_bytes!({:?}), br: {}, gz: {}, etag: \"\\\"{etag}\\\"\" }},",
+            "    Asset {{ name: {file_name:?}, body: include_bytes!({:?}), br: {}, gz: {}, etag: \"\\\"{etag}\\\"\", integrity: {integrity:?} }},",
             path.display().to_string(),
             twin("br"),
             twin("gz"),
@@ -75,4 +85,24 @@ fn write_table(out: &mut String, name: &str, dir: &Path) {
         .expect("write to String");
     }
     writeln!(out, "];").expect("write to String");
+}
+
+/// Writes `pub const WIDGET_VERSION: &str`: the crate version and the first 8 hex digits of the
+/// loader's SHA-256. The loader names the fingerprinted wasm, so its hash changes whenever any
+/// widget file does; the crate version keeps the name readable for operators. Without a built
+/// widget the suffix is `unbuilt`, a name no request can match usefully (the files are absent).
+fn write_version(out: &mut String, loader: &Path) {
+    let package = env::var("CARGO_PKG_VERSION").expect("set by cargo");
+    let suffix = match fs::read(loader) {
+        Ok(bytes) => Sha256::digest(&bytes)[..4]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        Err(_) => "unbuilt".to_string(),
+    };
+    writeln!(
+        out,
+        "pub const WIDGET_VERSION: &str = \"{package}-{suffix}\";"
+    )
+    .expect("write to String");
 }

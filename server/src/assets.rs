@@ -1,15 +1,34 @@
-//! Static files built into the binary: the widget (`/widget/v1/…`) and the demo page
+//! Static files built into the binary: the widget (`/widget/{version}/…`) and the demo page
 //! (`/demo/…`). See `build.rs` for how they get in.
 //!
 //! Widget files come precompressed (brotli and gzip, written by `cargo xtask build`) and are
-//! served in the best encoding the client accepts. Fingerprinted files (`name-<hash>.ext`) are
-//! immutable and cached for a year; the loader `anlaufstelle.js` is the moving `v1` alias and is
-//! cached briefly, revalidated by ETag.
+//! served in the best encoding the client accepts. Every widget file is reachable under two
+//! directory names:
+//!
+//! - the build version [`WIDGET_VERSION`] (`0.1.0-1a2b3c4d`): a name that never changes its
+//!   content, so everything under it is cached for a year and can be pinned with Subresource
+//!   Integrity (the hashes come from [`manifest`]);
+//! - the moving alias [`ALIAS`] (`v1`): always the current build. Its loader `anlaufstelle.js`
+//!   is cached briefly and revalidated by ETag so that portals embedding the alias pick up a
+//!   new release within minutes; fingerprinted files (`name-<hash>.ext`) stay immutable there
+//!   too, because their name already changes with their content.
+//!
+//! Any other version is answered `404 widget_version_unknown` rather than with the current
+//! files: a portal that pinned an old version and its SRI hash would otherwise get different
+//! bytes, which the browser refuses anyway, so the clear error helps more.
+//!
+//! [`frame`] serves the page of the iframe mode; [`manifest`] publishes URLs, hashes and the
+//! Content-Security-Policy a host page needs.
+
+pub mod frame;
+pub mod manifest;
 
 use crate::Error;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+
+pub use manifest::PublicUrl;
 
 /// One embedded file.
 #[derive(Debug)]
@@ -24,26 +43,76 @@ pub struct Asset {
     pub gz: Option<&'static [u8]>,
     /// Strong ETag (quoted) derived from the content.
     pub etag: &'static str,
+    /// Subresource Integrity hash of the uncompressed content, `sha384-<base64>`: what a
+    /// browser checks against `integrity="…"` (it hashes the decoded body, whatever the
+    /// transfer encoding).
+    pub integrity: &'static str,
 }
 
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
-/// Whether the widget was built into this binary.
-pub fn widget_built() -> bool {
-    WIDGET.iter().any(|a| a.name == "anlaufstelle.js")
+/// The moving alias: always the widget this server was built with.
+pub const ALIAS: &str = "v1";
+
+/// The loader, the one file a portal embeds.
+pub const LOADER: &str = "anlaufstelle.js";
+
+/// One year, the longest `max-age` caches honour, plus `immutable` so that browsers do not
+/// even revalidate on reload.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Which directory name a widget request used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// `v1`: follows releases.
+    Alias,
+    /// [`WIDGET_VERSION`]: this exact build.
+    Pinned,
 }
 
-/// `GET /widget/v1/{file}`.
+impl Channel {
+    /// The channel `version` names; any other version than the alias and this build's is
+    /// unknown.
+    pub fn parse(version: &str) -> Result<Self, Error> {
+        if version == ALIAS {
+            Ok(Self::Alias)
+        } else if version == WIDGET_VERSION {
+            Ok(Self::Pinned)
+        } else {
+            Err(Error::UnknownWidgetVersion)
+        }
+    }
+}
+
+/// Whether the widget was built into this binary.
+pub fn widget_built() -> bool {
+    WIDGET.iter().any(|a| a.name == LOADER)
+}
+
+/// A widget file by name, if built.
+pub fn widget_file(name: &str) -> Option<&'static Asset> {
+    WIDGET.iter().find(|a| a.name == name)
+}
+
+/// The fingerprinted wasm file (`anlaufstelle-<16 hex>.wasm`) the loader fetches.
+pub fn widget_wasm() -> Option<&'static Asset> {
+    WIDGET
+        .iter()
+        .find(|a| a.name.ends_with(".wasm") && is_fingerprinted(a.name))
+}
+
+/// `GET /widget/{version}/{file}`: `version` is [`ALIAS`] or [`WIDGET_VERSION`].
 pub async fn get_widget_asset(
-    Path(file): Path<String>,
+    Path((version, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, Error> {
+    let channel = Channel::parse(&version)?;
     if !widget_built() {
         return Err(Error::WidgetNotBuilt);
     }
     let asset = find(WIDGET, &file)?;
-    let cache = if is_fingerprinted(asset.name) {
-        "public, max-age=31536000, immutable"
+    let cache = if channel == Channel::Pinned || is_fingerprinted(asset.name) {
+        IMMUTABLE
     } else {
         "public, max-age=300"
     };

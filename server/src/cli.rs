@@ -105,6 +105,17 @@ pub struct ServeArgs {
     #[arg(long, env = "ANLAUFSTELLE_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
+    /// Address portals reach this server at, e.g. `https://hilfe.example.de` (a path prefix is
+    /// kept). The widget manifest builds its URLs and host CSP from it. Default: the request's
+    /// Host header, `https` only if a trusted proxy says so (--trust-forwarded-for).
+    #[arg(
+        long,
+        env = "ANLAUFSTELLE_PUBLIC_URL",
+        value_name = "URL",
+        value_parser = crate::assets::PublicUrl::parse
+    )]
+    pub public_url: Option<crate::assets::PublicUrl>,
+
     /// Contact form and message delivery.
     #[command(flatten)]
     pub messages: MessageArgs,

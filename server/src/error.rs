@@ -84,6 +84,19 @@ pub enum Error {
     /// The widget's files were not built into this binary.
     #[error("The widget has not been built into this server; run `cargo xtask build`.")]
     WidgetNotBuilt,
+    /// A widget URL names a version this server does not have (an older pinned release, or a
+    /// typo). Answered instead of the current files, which would fail a pinned integrity hash.
+    #[error(
+        "This server has no such widget version; the current one is `{version}` (or the alias `{alias}`), as listed in /widget/manifest.json.",
+        version = crate::assets::WIDGET_VERSION,
+        alias = crate::assets::ALIAS
+    )]
+    UnknownWidgetVersion,
+    /// The server cannot tell its own public address (no `Host` header, no `--public-url`).
+    #[error(
+        "This server cannot tell its public address: send a Host header or start it with --public-url."
+    )]
+    UnknownOrigin,
     /// The database failed; details go to the log only.
     #[error("The service is temporarily unavailable. Please try again later.")]
     Database(#[from] DbError),
@@ -114,6 +127,8 @@ impl Error {
             Self::IdempotencyConflict => "idempotency_conflict",
             Self::NotFound => "not_found",
             Self::WidgetNotBuilt => "widget_not_built",
+            Self::UnknownWidgetVersion => "widget_version_unknown",
+            Self::UnknownOrigin => "origin_unknown",
             Self::Database(_) => "database_unavailable",
         }
     }
@@ -127,7 +142,8 @@ impl Error {
             | Self::InvalidLeika(_)
             | Self::InvalidLang(_)
             | Self::BadSearch
-            | Self::BadJson(_) => StatusCode::BAD_REQUEST,
+            | Self::BadJson(_)
+            | Self::UnknownOrigin => StatusCode::BAD_REQUEST,
             Self::InvalidNotice(_)
             | Self::InvalidMessage(_)
             | Self::FormToken(_)
@@ -137,7 +153,7 @@ impl Error {
             Self::IdempotencyConflict | Self::AlreadyDelivered => StatusCode::CONFLICT,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::ForbiddenScope | Self::AdminOnly => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::UnknownWidgetVersion => StatusCode::NOT_FOUND,
             Self::WidgetNotBuilt | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

@@ -202,7 +202,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("loading contact data")?
         .with_messages(args.messages.clone())
-        .with_allowed_origins(args.allowed_origins.clone());
+        .with_allowed_origins(args.allowed_origins.clone())
+        .with_public_url(args.public_url.clone());
     tracing::info!(
         regions = state.index().region_count(),
         "resolve index built"

@@ -58,7 +58,15 @@ pub fn router(state: AppState) -> Router {
             get(api::status::get_maintenance_ics),
         )
         .route("/api/v2/summary.json", get(api::status::get_summary))
-        .route("/widget/v1/{file}", get(assets::get_widget_asset))
+        .route("/widget/manifest.json", get(assets::manifest::get_manifest))
+        // `{version}` is the `v1` alias or this build's version (`assets::WIDGET_VERSION`).
+        // The frame page is framed by portals on purpose: no layer here may add
+        // `X-Frame-Options` or `frame-ancestors`; it sends its own policy.
+        .route(
+            "/widget/{version}/frame.html",
+            get(assets::frame::get_frame),
+        )
+        .route("/widget/{version}/{file}", get(assets::get_widget_asset))
         .route("/demo", get(|| async { Redirect::permanent("/demo/") }))
         .route("/demo/", get(assets::get_demo_index))
         .route("/demo/{file}", get(assets::get_demo_asset))

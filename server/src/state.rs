@@ -40,6 +40,8 @@ pub struct AppState {
     pub outbox: Arc<tokio::sync::Notify>,
     /// Origins whose pages may call the API (CORS); empty = any.
     pub allowed_origins: Arc<Vec<String>>,
+    /// The address portals reach this server at (`--public-url`); `None` = from each request.
+    pub public_url: Option<Arc<crate::assets::PublicUrl>>,
     index: Arc<ArcSwap<Index>>,
 }
 
@@ -57,6 +59,7 @@ impl AppState {
             )),
             outbox: Arc::new(tokio::sync::Notify::new()),
             allowed_origins: Arc::new(Vec::new()),
+            public_url: None,
             index: Arc::new(ArcSwap::from_pointee(index)),
         })
     }
@@ -70,6 +73,12 @@ impl AppState {
     /// The same state with CORS limited to `origins` (empty = any).
     pub fn with_allowed_origins(mut self, origins: Vec<String>) -> Self {
         self.allowed_origins = Arc::new(origins);
+        self
+    }
+
+    /// The same state with a fixed public address (`None` = from each request).
+    pub fn with_public_url(mut self, url: Option<crate::assets::PublicUrl>) -> Self {
+        self.public_url = url.map(Arc::new);
         self
     }
 

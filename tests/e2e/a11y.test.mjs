@@ -1,5 +1,6 @@
 // WCAG 2.1 AA, checked with axe-core in Chromium, in every state a citizen meets: contact,
-// region picker, live notice, contact form with errors, message sent, and the offline fallback.
+// region picker, live notice, contact form with errors, message sent, the offline fallback,
+// loading, the launcher closed and open, English, Leichte Sprache and the dark theme.
 // axe looks into open shadow roots, so the widget is checked together with its host page.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -98,6 +99,60 @@ test("the offline fallback has no violations", async () => {
   assert.deepEqual(await violations(page), []);
   await page.close();
 });
+
+/** A page with one widget configured by `attrs` on its script tag. */
+async function page(attrs, lang = "de") {
+  const page = await browser.newPage();
+  await page.setContent(`<!doctype html><html lang="${lang}"><head><title>Test</title></head><body><main>
+    <h1>Elterngeld</h1><div id="help"></div></main>
+    <script src="${server.url}/widget/v1/anlaufstelle.js" data-target="#help" ${attrs} async></script></body></html>`);
+  return page;
+}
+
+test("the loading state has no violations", async () => {
+  // The help answer is held back until axe has looked at the loading state.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  const p = await browser.newPage();
+  await p.route("**/api/v1/help**", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await p.setContent(`<!doctype html><html lang="de"><head><title>Test</title></head><body><main>
+    <h1>Elterngeld</h1><div id="help"></div></main>
+    <script src="${server.url}/widget/v1/anlaufstelle.js" data-target="#help" data-ars="040110000000" async></script></body></html>`);
+  await p.locator("anlaufstelle-hilfe .as-status").waitFor();
+  assert.deepEqual(await violations(p), []);
+  release();
+  await p.close();
+});
+
+test("the launcher, closed and open, has no violations", async () => {
+  const p = await page(`data-mode="launcher" data-ars="040110000000" data-leika="99041006017000"`);
+  const widget = p.locator("anlaufstelle-hilfe");
+  await widget.locator(".as-launcher").waitFor();
+  assert.deepEqual(await violations(p), [], "closed");
+  await widget.locator(".as-launcher").click();
+  await widget.locator(".as-dialog .as-name").first().waitFor();
+  assert.deepEqual(await violations(p), [], "open");
+  await p.close();
+});
+
+for (const [name, attrs, lang, title] of [
+  ["English", "", "en", "Who can help me?"],
+  ["Leichte Sprache", `data-lang="de-x-ls"`, "de", null],
+  ["the dark theme", `data-theme="dark"`, "de", "Wer kann mir helfen?"],
+]) {
+  test(`the contact view in ${name} has no violations`, async () => {
+    const p = await page(`${attrs} data-ars="040110000000" data-leika="99041006017000"`, lang);
+    const widget = p.locator("anlaufstelle-hilfe");
+    await widget.locator(".as-name").first().waitFor();
+    if (title) assert.equal(await widget.locator(".as-title").innerText(), title);
+    await widget.locator("summary").click();
+    assert.deepEqual(await violations(p), []);
+    await p.close();
+  });
+}
 
 test("the check sees into the widget's shadow root: a planted violation is reported", async () => {
   const page = await demo();

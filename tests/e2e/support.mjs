@@ -65,3 +65,55 @@ export function launchBrowser(extraArgs = []) {
     ],
   });
 }
+
+/**
+ * A second origin for host pages: a plain node:http server on 127.0.0.1:0 answering
+ * `routes[path]` (path without query) with `{ body, headers }` — HTML unless `headers` says
+ * otherwise — and 404 for anything else. Pages served here are on another origin (port) than
+ * the Anlaufstelle server, as on a real portal. `routes` stays live: tests may add paths later.
+ */
+export async function startHostServer(routes = {}) {
+  const { createServer } = await import("node:http");
+  const server = createServer((request, response) => {
+    const path = new URL(request.url, "http://host.invalid").pathname;
+    const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
+    if (!route) {
+      response.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      response.end("not found");
+      return;
+    }
+    response.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      ...(route.headers ?? {}),
+    });
+    response.end(route.body ?? "");
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url,
+    routes,
+    /** Registers `body` (and response headers) at `path`; returns the page's full URL. */
+    serve(path, body, headers = {}) {
+      routes[path] = { body, headers };
+      return `${url}${path}`;
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** A `http://127.0.0.1:<port>` URL on which nothing listens (the port was just free). */
+export async function unusedUrl() {
+  const { createServer } = await import("node:net");
+  const probe = createServer();
+  probe.listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}

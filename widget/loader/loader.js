@@ -2,86 +2,391 @@
 //
 //   <script src="https://…/widget/v1/anlaufstelle.js" data-ars="…" data-leika="…" async></script>
 //
-// It creates an <anlaufstelle-hilfe> element right after its own script tag (or inside the
-// element named by data-target), attaches a shadow root, adopts the widget's stylesheet there,
-// loads the WebAssembly widget from next to this script and mounts it. Nothing is added to the
-// host page's global scope or stylesheets. If the widget cannot load, a built-in fallback
-// (Behördennummer 115) is shown instead of an empty box.
+// It defines the custom element <anlaufstelle-hilfe> (for single-page apps, which may add and
+// remove it at any time) and puts one such element next to its own script tag, or into every
+// element matched by data-target. Each element is an independent instance with an open shadow
+// root and the widget's stylesheet adopted there; the WebAssembly widget is fetched from next
+// to this script once the first instance needs it (a launcher: when it is opened). Nothing is
+// added to the host page's styles, no global is patched; the one global this script defines is
+// the documented command queue `window.anlaufstelle`. If the widget cannot load, a built-in
+// fallback (Behördennummer 115 and the alternative the host configured) is shown after at most
+// 3 seconds instead of an empty box.
 //
-// esbuild bundles this file with the wasm-bindgen glue into one IIFE; `__WASM_FILE__` is the
-// fingerprinted file name of the wasm, replaced at build time.
+// esbuild bundles this file with the wasm-bindgen glue into one IIFE; `__WASM_FILE__` and
+// `__WASM_INTEGRITY__` (the wasm's fingerprinted name and SRI hash) are replaced at build time.
 import init, { mount } from "widget-pkg";
-import css from "../src/widget.css";
+import css from "widget-css"; // widget/src/widget.css, minified by the build
+import { TEXTS, pickLang } from "./texts.js";
 
+const TAG = "anlaufstelle-hilfe";
+const MSG = "anlaufstelle";
 const script = document.currentScript;
-if (script) {
-  start(script);
+// The directory this script was served from: /widget/<version>/ on the Anlaufstelle server.
+const base = new URL(".", script ? script.src : document.baseURI);
+const apiBase = new URL("../../", base).href;
+
+let wasm;
+let sheet;
+// The wasm module is loaded once per page and only when an instance needs it. Its integrity is
+// checked against the hash built into this file, so SRI on the script tag covers the wasm too.
+function loadWasm() {
+  wasm ??= init({
+    module_or_path: fetch(new URL(__WASM_FILE__, base), { integrity: __WASM_INTEGRITY__ }),
+  });
+  return wasm;
 }
 
-function start(script) {
-  const src = new URL(script.src, document.baseURI);
-  const data = script.dataset;
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text) node.textContent = text;
+  return node;
+}
 
-  const host = document.createElement("anlaufstelle-hilfe");
-  // Context the contact form sends along; the host page may change these on the element later
-  // (e.g. host.dataset.errorCode = "E-4711" when its form shows an error).
-  for (const key of ["formStep", "errorCode"]) {
-    if (data[key]) host.dataset[key] = data[key];
+class AnlaufstelleHilfe extends HTMLElement {
+  static observedAttributes = ["ars"];
+
+  // Settings: the element's own attributes, which the loader fills from the script's data-*.
+  get #mode() {
+    return this.getAttribute("mode") || "inline";
   }
-  const target = data.target ? document.querySelector(data.target) : null;
-  if (target) {
-    target.append(host);
-  } else if (script.parentElement && script.parentElement !== document.head) {
-    script.after(host);
-  } else {
-    document.body.append(host);
+  get #texts() {
+    return TEXTS[pickLang(this.#lang)];
+  }
+  get #lang() {
+    return this.getAttribute("lang") || document.documentElement.lang || "de";
   }
 
-  const shadow = host.attachShadow({ mode: "open" });
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css);
-  shadow.adoptedStyleSheets = [sheet];
-  const root = document.createElement("div");
-  root.lang = "de";
-  shadow.append(root);
+  connectedCallback() {
+    // Moving the element around the page must not restart it.
+    if (this.#root) return;
+    const shadow = this.shadowRoot || this.attachShadow({ mode: "open" });
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+    }
+    shadow.adoptedStyleSheets = [sheet];
+    const texts = this.#texts;
+    const mode = this.#mode;
+    if (mode === "launcher") {
+      this.#buildLauncher(shadow, texts);
+    } else {
+      this.#root = el("div");
+      this.#root.lang = pickLang(this.#lang) === "en" ? "en" : "de";
+      shadow.replaceChildren(this.#root);
+      if (mode === "iframe") this.#startFrame(texts);
+      else this.#start();
+    }
+  }
 
-  // The API lives two levels above /widget/v1/anlaufstelle.js on the same server.
-  const apiBase = new URL("../../", src).href;
-  // A citizen must never look at an empty box: if the widget is not there within 3 seconds
-  // (slow or unreachable server), the built-in fallback shows until it is.
-  const fallbackTimer = setTimeout(() => showFallback(root), 3000);
-  init({ module_or_path: new URL(__WASM_FILE__, src) })
-    .then(() => {
-      clearTimeout(fallbackTimer);
-      root.replaceChildren();
-      mount(root, apiBase, data.ars || "", data.leika || "", data.mode || "inline");
-    })
-    .catch(() => {
-      clearTimeout(fallbackTimer);
-      showFallback(root);
+  disconnectedCallback() {
+    // A single-page app removed the element: stop streams and timers. (Re-adding it starts a
+    // new instance.) Checked after the current task, so moving the element is not removing it.
+    queueMicrotask(() => {
+      if (this.isConnected) return;
+      clearTimeout(this.#timer);
+      this.#handle?.unmount();
+      this.#frame?.remove();
+      removeEventListener("message", this.#onMessage);
+      this.#handle = this.#frame = this.#root = undefined;
+      this.shadowRoot.replaceChildren();
     });
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (old !== value) {
+      this.#handle?.setRegion(value || "");
+      this.#post("setRegion", value || "");
+    }
+  }
+
+  // ---- JS API ----
+
+  /** Opens the launcher's dialog; other modes scroll the widget into view. */
+  open() {
+    if (this.#dialog) {
+      if (!this.#dialog.open) {
+        this.#dialog.showModal();
+        if (!this.#started) this.#start();
+        this.#emit("opened");
+      }
+    } else {
+      this.scrollIntoView({ block: "nearest" });
+      this.#emit("opened");
+    }
+  }
+
+  /** Closes the launcher's dialog; focus returns to the launcher button. */
+  close() {
+    if (this.#dialog?.open) this.#dialog.close();
+  }
+
+  /** Shows the help for another region (ARS); an empty value lets the citizen pick. */
+  setRegion(ars) {
+    this.setAttribute("ars", ars || "");
+  }
+
+  /** Context the contact form sends along, e.g. `{ formStep: "Schritt 2", errorCode: "E-4711" }`. */
+  setContext(context) {
+    for (const key of ["formStep", "errorCode"]) {
+      if (context && key in context) {
+        if (context[key]) this.dataset[key] = context[key];
+        else delete this.dataset[key];
+      }
+    }
+    this.#post("setContext", { ...this.dataset });
+  }
+
+  // ---- internals ----
+
+  #root;
+  #handle;
+  #timer;
+  #started = false;
+  #dialog;
+  #frame;
+  #frameReady = false;
+
+  #emit(name, detail = {}) {
+    this.dispatchEvent(new CustomEvent(`${MSG}:${name}`, { detail, bubbles: true, composed: true }));
+  }
+
+  #start() {
+    this.#started = true;
+    const root = this.#root;
+    // Never an empty box: the built-in fallback shows if the widget is not there in 3 s; a late
+    // widget still replaces it.
+    this.#timer = setTimeout(() => this.#fallback(), 3000);
+    loadWasm()
+      .then(() => {
+        clearTimeout(this.#timer);
+        if (this.#root !== root) return; // removed while loading
+        root.replaceChildren();
+        const mode = this.#mode === "banner" ? "banner" : "inline";
+        this.#handle = mount(root, apiBase, this.getAttribute("ars") || "", this.getAttribute("leika") || "", mode, this.#lang);
+        this.#emit("ready", { mode: this.#mode });
+      })
+      .catch(() => {
+        clearTimeout(this.#timer);
+        if (this.#root === root) this.#fallback();
+      });
+  }
+
+  #buildLauncher(shadow, texts) {
+    const button = el("button", "as-launcher", texts.btn);
+    button.type = "button";
+    button.setAttribute("aria-haspopup", "dialog");
+    const dialog = el("dialog", "as-dialog");
+    dialog.setAttribute("aria-label", texts.t);
+    const close = el("button", "as-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", texts.x);
+    this.#root = el("div");
+    this.#root.lang = pickLang(this.#lang) === "en" ? "en" : "de";
+    dialog.append(close, this.#root);
+    shadow.replaceChildren(button, dialog);
+    this.#dialog = dialog;
+
+    button.addEventListener("click", () => this.open());
+    close.addEventListener("click", () => this.close());
+    // Escape closes (the browser fires `cancel`); focus goes back to the launcher button.
+    dialog.addEventListener("close", () => {
+      button.focus();
+      this.#emit("closed");
+    });
+    // A click on the backdrop (outside the panel) closes as well.
+    dialog.addEventListener("click", (event) => {
+      if (event.target === dialog) {
+        const r = dialog.getBoundingClientRect();
+        const inside = event.clientX >= r.left && event.clientX <= r.right && event.clientY >= r.top && event.clientY <= r.bottom;
+        if (!inside) this.close();
+      }
+    });
+    // Keep Tab inside the dialog: from the last control to the first and back.
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab") return;
+      const items = [...dialog.querySelectorAll("a[href], button, input, textarea, select, summary, [tabindex]")].filter(
+        (node) => node.tabIndex >= 0 && !node.disabled && node.getClientRects().length > 0,
+      );
+      if (!items.length) return;
+      const first = items[0];
+      const last = items[items.length - 1];
+      const active = shadow.activeElement;
+      if (event.shiftKey && (active === first || !dialog.contains(active))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && active === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+  }
+
+  // iframe mode: the widget runs in a page of the Anlaufstelle origin, so the host's CSP needs
+  // neither 'wasm-unsafe-eval' nor connect-src for it. The frame reports its height and events.
+  #startFrame(texts) {
+    const params = new URLSearchParams({ lang: this.#lang });
+    for (const key of ["ars", "leika"]) {
+      const value = this.getAttribute(key);
+      if (value) params.set(key, value);
+    }
+    for (const [key, value] of Object.entries(this.dataset)) params.set(key, value);
+    const frame = el("iframe", "as-frame");
+    frame.title = texts.fr;
+    frame.src = new URL(`frame.html?${params}`, base).href;
+    this.#frame = frame;
+    this.#root.append(frame);
+    this.#onMessage = (event) => {
+      if (event.source !== frame.contentWindow || event.origin !== base.origin) return;
+      const data = event.data;
+      if (!data || data[MSG] === undefined) return;
+      if (data[MSG] === "height") {
+        // The page's own layout decides; the frame grows with its content.
+        frame.height = Math.ceil(data.height);
+      } else if (data[MSG] === "event") {
+        if (data.name === "ready") {
+          this.#frameReady = true;
+          clearTimeout(this.#timer);
+          this.#root.replaceChildren(frame);
+        }
+        this.#emit(data.name, data.detail);
+      }
+    };
+    addEventListener("message", this.#onMessage);
+    this.#timer = setTimeout(() => {
+      if (!this.#frameReady) {
+        this.#fallback();
+        this.#root.append(frame);
+      }
+    }, 3000);
+  }
+
+  #onMessage;
+
+  #post(command, value) {
+    this.#frame?.contentWindow?.postMessage({ [MSG]: "command", command, value }, base.origin);
+  }
+
+  // The same content the widget shows when its server is unreachable, built without the widget.
+  #fallback() {
+    const t = this.#texts;
+    const section = el("section", "as-widget");
+    section.setAttribute("aria-label", t.t);
+    const channels = (items) => {
+      const list = el("ul", "as-channels");
+      for (const [label, text, href] of items) {
+        const item = el("li");
+        const link = el("a", "as-link", text);
+        link.href = href;
+        item.append(el("span", "as-kind", label), link);
+        list.append(item);
+      }
+      return list;
+    };
+    const abbr = el("abbr", "", t.dy);
+    abbr.title = t.dl;
+    const dt = el("dt");
+    dt.append(abbr);
+    const dl = el("dl");
+    dl.append(dt, el("dd", "", t.hr));
+    const hours = el("div", "as-hours");
+    hours.append(el("h4", "as-subtitle", t.hh), dl);
+    const contact = el("div", "as-contact as-fallback");
+    const status = el("p", "as-status", t.st);
+    status.setAttribute("role", "status");
+    contact.append(status, el("h3", "as-name", t.nm), channels([[t.ph, "115", "tel:115"]]), hours);
+
+    // The alternative the host configured (data-fallback-name, -phone, -email, -url).
+    const d = this.dataset;
+    const alt = [];
+    if (d.fallbackPhone) alt.push([t.ph, d.fallbackPhone, `tel:${d.fallbackPhone.replace(/[^\d+]/g, "")}`]);
+    if (d.fallbackEmail) alt.push(["E-Mail", d.fallbackEmail, `mailto:${d.fallbackEmail}`]);
+    if (d.fallbackUrl) alt.push(["Web", d.fallbackUrl, d.fallbackUrl]);
+    if (alt.length) {
+      const box = el("div", "as-alternatives");
+      box.append(el("p", "as-subtitle", t.alt));
+      if (d.fallbackName) box.append(el("h3", "as-name", d.fallbackName));
+      box.append(channels(alt));
+      contact.append(box);
+    }
+    section.append(el("h2", "as-title", t.t), contact);
+    this.#root?.replaceChildren(section);
+  }
 }
 
-// The same content the widget shows when its server is unreachable, built without the widget.
-function showFallback(root) {
-  const el = (tag, cls, text) => {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text) node.textContent = text;
-    return node;
+// Several copies of this script on one page share the first definition.
+if (!customElements.get(TAG)) customElements.define(TAG, AnlaufstelleHilfe);
+
+// ---- the command queue: window.anlaufstelle ----
+// A host may queue commands before this script has loaded:
+//   (window.anlaufstelle = window.anlaufstelle || []).push(["setContext", { errorCode: "E-4711" }]);
+// Commands: ["open"], ["close"], ["setRegion", ars], ["setContext", {formStep, errorCode}], each
+// with an optional last argument, a CSS selector for the instance(s); default: all of them.
+function run([command, value, selector]) {
+  if (command === "open" || command === "close") selector = value;
+  const instances = document.querySelectorAll(typeof selector === "string" ? selector : TAG);
+  for (const instance of instances) {
+    if (instance instanceof HTMLElement && typeof instance[command] === "function") instance[command](value);
+  }
+}
+const queued = window.anlaufstelle;
+if (!queued || Array.isArray(queued)) {
+  window.anlaufstelle = { push: (...commands) => commands.forEach(run) };
+}
+
+if (script?.hasAttribute("data-frame")) {
+  frameMain();
+} else if (script && script.dataset.mount !== "manual") {
+  placeInstances(script);
+}
+// Run what was queued once the instances exist.
+if (Array.isArray(queued)) queued.forEach(run);
+
+// One instance per script tag, or one in every element data-target matches.
+function placeInstances(script) {
+  const data = script.dataset;
+  const make = () => {
+    const host = document.createElement(TAG);
+    for (const [key, value] of Object.entries(data)) {
+      if (key === "target" || key === "mount") continue;
+      if (["ars", "leika", "lang", "mode", "theme"].includes(key)) host.setAttribute(key, value);
+      else host.dataset[key] = value; // formStep, errorCode, fallback*
+    }
+    return host;
   };
-  const section = el("section", "as-widget");
-  section.setAttribute("aria-label", "Wer kann mir helfen?");
-  const link = el("a", "as-link", "115");
-  link.href = "tel:115";
-  const item = el("li");
-  item.append(el("span", "as-kind", "Telefon"), link);
-  const list = el("ul", "as-channels");
-  list.append(item);
-  section.append(
-    el("h2", "as-title", "Wer kann mir helfen?"),
-    el("p", "as-status", "Die Behördennummer 115 hilft Ihnen weiter: Mo–Fr 08:00–18:00 Uhr."),
-    list,
-  );
-  root.replaceChildren(section);
+  const targets = data.target ? document.querySelectorAll(data.target) : [];
+  if (targets.length) {
+    for (const target of targets) target.append(make());
+  } else if (script.parentElement && script.parentElement !== document.head) {
+    script.after(make());
+  } else {
+    document.body.append(make());
+  }
+}
+
+// Inside the iframe page (frame.html): configuration comes from the query string; height and
+// events go to the embedding page, commands come from it.
+function frameMain() {
+  const params = new URLSearchParams(location.search);
+  const host = document.createElement(TAG);
+  for (const [key, value] of params) {
+    if (["ars", "leika", "lang"].includes(key)) host.setAttribute(key, value);
+    else if (/^(formStep|errorCode|fallback\w+)$/.test(key)) host.dataset[key] = value;
+  }
+  const page = new CSSStyleSheet();
+  page.replaceSync("body{margin:0}");
+  document.adoptedStyleSheets = [page];
+  document.documentElement.lang = pickLang(host.getAttribute("lang")) === "en" ? "en" : "de";
+  const tell = (message) => parent.postMessage({ [MSG]: message.type, ...message }, "*");
+  for (const name of ["ready", "opened", "closed", "message-sent", "notice-changed"]) {
+    host.addEventListener(`${MSG}:${name}`, (event) => tell({ type: "event", name, detail: event.detail }));
+  }
+  new ResizeObserver(() => tell({ type: "height", height: document.documentElement.scrollHeight })).observe(document.body);
+  addEventListener("message", (event) => {
+    const data = event.data;
+    if (event.source !== parent || !data || data[MSG] !== "command") return;
+    if (data.command === "setRegion") host.setRegion(data.value);
+    if (data.command === "setContext") host.setContext(data.value);
+  });
+  document.body.append(host);
 }

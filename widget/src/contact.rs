@@ -1,7 +1,9 @@
 //! Showing contacts: the primary 1st-level contact prominently, alternatives below it, 2nd- and
 //! 3rd-level contacts behind a disclosure; each with channels, reachability and hours.
 
-use crate::time::{day_phrase, split};
+use crate::Env;
+use crate::i18n::fill;
+use crate::time::{capitalise, day_phrase, split};
 use leptos::either::Either;
 use leptos::html::H3;
 use leptos::prelude::*;
@@ -19,6 +21,7 @@ pub fn Levels(
     /// place, so screen readers continue there).
     focus: bool,
 ) -> impl IntoView {
+    let t = Env::get().t;
     let heading = NodeRef::<H3>::new();
     if focus {
         Effect::new(move |_| {
@@ -44,7 +47,7 @@ pub fn Levels(
         }}
         {(!alternatives.is_empty()).then(|| view! {
             <div class="as-alternatives">
-                <p class="as-subtitle">"Ebenfalls für Sie da"</p>
+                <p class="as-subtitle">{t.alternatives_heading}</p>
                 {alternatives
                     .into_iter()
                     .map(|resolved| view! { <ContactCard resolved heading=NodeRef::new() /> })
@@ -53,8 +56,8 @@ pub fn Levels(
         })}
         {(!further.is_empty()).then(|| view! {
             <details class="as-more">
-                <summary>"Fachliche und technische Ansprechpartner"</summary>
-                <p class="as-hint">"Wenn die erste Anlaufstelle Ihre Frage nicht beantworten kann."</p>
+                <summary>{t.further_summary}</summary>
+                <p class="as-hint">{t.further_hint}</p>
                 {further
                     .into_iter()
                     .map(|resolved| view! { <ContactCard resolved heading=NodeRef::new() /> })
@@ -72,12 +75,13 @@ pub fn ContactCard(
     /// Reference to the name heading, for moving focus to it.
     heading: NodeRef<H3>,
 ) -> impl IntoView {
+    let t = Env::get().t;
     let contact = resolved.contact;
     let level = match contact.level {
         SupportLevel::First => None,
-        SupportLevel::SecondFachlich => Some("Fachliche Fragen"),
-        SupportLevel::SecondTechnisch => Some("Technische Probleme"),
-        SupportLevel::Third => Some("Betrieb des Online-Dienstes"),
+        SupportLevel::SecondFachlich => Some(t.level_fachlich),
+        SupportLevel::SecondTechnisch => Some(t.level_technisch),
+        SupportLevel::Third => Some(t.level_third),
     };
     let runs = group_hours(&contact.hours);
     let availability = resolved.availability;
@@ -107,6 +111,7 @@ fn Reachability(
     /// Whether the contact publishes hours at all (without, nothing is claimed).
     has_hours: bool,
 ) -> impl IntoView {
+    let t = Env::get().t;
     let today = availability
         .week
         .first()
@@ -115,27 +120,21 @@ fn Reachability(
     let change = availability.next_change.as_deref().and_then(split);
     let text = if availability.open_now {
         Some(match change {
-            Some((date, time)) if date == today => format!("Jetzt erreichbar – bis {time} Uhr"),
-            Some((date, time)) => format!(
-                "Jetzt erreichbar – bis {} {time} Uhr",
-                day_phrase(date, &today)
-            ),
-            None => "Jetzt erreichbar".to_string(),
+            Some((date, time)) if date == today => fill(t.open_until_today, &[time]),
+            Some((date, time)) => fill(t.open_until_day, &[&day_phrase(date, &today, t).0, time]),
+            None => t.open_now.to_string(),
         })
     } else if has_hours || availability.closed_reason.is_some() {
-        let reason = availability
-            .closed_reason
-            .as_ref()
-            .map(|r| format!(" ({r})"))
-            .unwrap_or_default();
-        let again = match change {
-            Some((date, time)) => match day_phrase(date, &today).as_str() {
-                phrase @ ("heute" | "morgen") => format!(" – wieder {phrase} ab {time} Uhr"),
-                phrase => format!(" – wieder ab {phrase}, {time} Uhr"),
-            },
-            None => String::new(),
-        };
-        Some(format!("Zurzeit nicht erreichbar{reason}{again}"))
+        let mut text = t.closed_now.to_string();
+        if let Some(reason) = &availability.closed_reason {
+            text.push_str(&fill(t.closed_reason, &[reason]));
+        }
+        if let Some((date, time)) = change {
+            let (phrase, near) = day_phrase(date, &today, t);
+            let again = if near { t.again_near } else { t.again_later };
+            text.push_str(&fill(again, &[&phrase, time]));
+        }
+        Some(text)
     } else {
         None
     };
@@ -162,13 +161,14 @@ fn ChannelLink(
     /// The channel to show.
     channel: Channel,
 ) -> impl IntoView {
+    let t = Env::get().t;
     let kind = match channel.kind {
-        ChannelKind::Phone => "Telefon",
-        ChannelKind::Mobile => "Mobil",
-        ChannelKind::Fax => "Fax",
-        ChannelKind::Email => "E-Mail",
-        ChannelKind::Web => "Internet",
-        ChannelKind::ContactForm => "Formular",
+        ChannelKind::Phone => t.channel_phone,
+        ChannelKind::Mobile => t.channel_mobile,
+        ChannelKind::Fax => t.channel_fax,
+        ChannelKind::Email => t.channel_email,
+        ChannelKind::Web => t.channel_web,
+        ChannelKind::ContactForm => t.channel_form,
     };
     let href = match channel.kind {
         ChannelKind::Phone | ChannelKind::Mobile => {
@@ -210,57 +210,58 @@ fn Hours(
     /// This week's real hours, for the deviations.
     availability: Availability,
 ) -> impl IntoView {
+    let t = Env::get().t;
     let today = availability
         .week
         .first()
         .map(|d| d.date.clone())
         .unwrap_or_default();
+    let times = move |ranges: &mut dyn Iterator<Item = (&str, &str)>| {
+        let list: Vec<String> = ranges
+            .map(|(opens, closes)| fill(t.time_range, &[opens, closes]))
+            .collect();
+        fill(t.times, &[&list.join(t.time_separator)])
+    };
     let deviations: Vec<String> = availability
         .week
         .iter()
         .filter_map(|day| {
             let note = day.note.as_ref()?;
             let hours = if day.ranges.is_empty() {
-                "geschlossen".to_string()
+                t.closed_day.to_string()
             } else {
-                let times: Vec<String> = day
-                    .ranges
-                    .iter()
-                    .map(|r| format!("{}–{} Uhr", r.opens, r.closes))
-                    .collect();
-                times.join(", ")
+                times(&mut day.ranges.iter().map(|r| (&*r.opens, &*r.closes)))
             };
-            let when = day_phrase(&day.date, &today);
-            let mut when_cap = when.clone();
-            if let Some(first) = when_cap.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            Some(format!("{when_cap}: {hours} ({note})"))
+            let (when, _) = day_phrase(&day.date, &today, t);
+            Some(capitalise(&fill(t.day_deviation, &[&when, &hours, note])))
         })
         .collect();
     view! {
         <div class="as-hours">
-            <h4 class="as-subtitle">"Erreichbarkeit"</h4>
+            <h4 class="as-subtitle">{t.hours_heading}</h4>
             <dl>
                 {runs
                     .into_iter()
                     .map(|run| {
-                        let (short, long) = if run.first == run.last {
-                            (run.first.short_de().to_string(), run.first.long_de().to_string())
+                        let (first, last) = (run.first as usize, run.last as usize);
+                        let (short, long) = if first == last {
+                            (t.weekdays_short[first].to_string(), t.weekdays_long[first].to_string())
                         } else {
                             (
-                                format!("{}–{}", run.first.short_de(), run.last.short_de()),
-                                format!("{} bis {}", run.first.long_de(), run.last.long_de()),
+                                fill(t.day_range_short, &[t.weekdays_short[first], t.weekdays_short[last]]),
+                                fill(t.day_range_long, &[t.weekdays_long[first], t.weekdays_long[last]]),
                             )
                         };
-                        let times: Vec<String> = run
-                            .times
-                            .iter()
-                            .map(|(opens, closes)| format!("{opens}–{closes}"))
-                            .collect();
+                        let hours = times(&mut run.times.iter().map(|(o, c)| (&**o, &**c)));
+                        // Spelled-out days (Leichte Sprache) need no abbreviation.
+                        let day = if short == long {
+                            Either::Left(short)
+                        } else {
+                            Either::Right(view! { <abbr title=long>{short}</abbr> })
+                        };
                         view! {
-                            <dt><abbr title=long>{short}</abbr></dt>
-                            <dd>{times.join(", ")}" Uhr"</dd>
+                            <dt>{day}</dt>
+                            <dd>{hours}</dd>
                         }
                     })
                     .collect_view()}
@@ -274,25 +275,56 @@ fn Hours(
     }
 }
 
-/// Built-in contact shown when the server cannot be reached: the 115 is always right.
+/// Built-in contact shown when the server cannot be reached: the 115 is always right, plus the
+/// alternative the host configured (`data-fallback-name`, `-phone`, `-email`, `-url`).
 #[component]
 pub fn Fallback() -> impl IntoView {
+    let env = Env::get();
+    let t = env.t;
+    let channel = |kind, value: Option<String>| {
+        value.map(|value| Channel {
+            kind,
+            value,
+            label: None,
+        })
+    };
+    let alternative: Vec<Channel> = [
+        channel(ChannelKind::Phone, env.host_data("fallbackPhone")),
+        channel(ChannelKind::Email, env.host_data("fallbackEmail")),
+        channel(ChannelKind::Web, env.host_data("fallbackUrl")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let alternative_name = env.host_data("fallbackName");
     view! {
         <div class="as-contact as-fallback">
-            <p class="as-status" role="status">
-                "Die Kontaktdaten für Ihre Region sind gerade nicht abrufbar. Die Behördennummer 115 hilft Ihnen weiter."
-            </p>
-            <h3 class="as-name">"Behördennummer 115"</h3>
+            <p class="as-status" role="status">{t.fallback_status}</p>
+            <h3 class="as-name">{t.fallback_name}</h3>
             <ul class="as-channels">
-                <li><span class="as-kind">"Telefon"</span><a class="as-link" href="tel:115">"115"</a></li>
+                <li><span class="as-kind">{t.channel_phone}</span><a class="as-link" href="tel:115">"115"</a></li>
             </ul>
             <div class="as-hours">
-                <h4 class="as-subtitle">"Erreichbarkeit"</h4>
+                <h4 class="as-subtitle">{t.hours_heading}</h4>
                 <dl>
-                    <dt><abbr title="Montag bis Freitag">"Mo–Fr"</abbr></dt>
-                    <dd>"08:00–18:00 Uhr"</dd>
+                    <dt><abbr title=fill(t.day_range_long, &[t.weekdays_long[0], t.weekdays_long[4]])>
+                        {fill(t.day_range_short, &[t.weekdays_short[0], t.weekdays_short[4]])}
+                    </abbr></dt>
+                    <dd>{fill(t.times, &[&fill(t.time_range, &["08:00", "18:00"])])}</dd>
                 </dl>
             </div>
+            {(!alternative.is_empty()).then(|| view! {
+                <div class="as-alternatives">
+                    <p class="as-subtitle">{t.fallback_alternative}</p>
+                    {alternative_name.map(|name| view! { <h3 class="as-name">{name}</h3> })}
+                    <ul class="as-channels">
+                        {alternative
+                            .into_iter()
+                            .map(|channel| view! { <li><ChannelLink channel /></li> })
+                            .collect_view()}
+                    </ul>
+                </div>
+            })}
         </div>
     }
 }

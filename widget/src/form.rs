@@ -8,6 +8,9 @@
 //! message makes double clicks and retries after a network error harmless.
 
 use crate::fetch_json;
+use crate::Env;
+use crate::i18n::{Lang, Texts, fill};
+use crate::json::{Decode, Out};
 use leptos::either::{Either, EitherOf3};
 use leptos::html::{Div, H3, Textarea};
 use leptos::prelude::*;
@@ -21,16 +24,6 @@ enum Phase {
     Open,
     Sending,
     Sent(MessageAccepted),
-}
-
-/// Context from the host page, read when the message is sent.
-#[derive(Debug, Clone)]
-pub struct HostContext {
-    /// The host element (`<anlaufstelle-hilfe>`) whose `data-form-step` / `data-error-code`
-    /// the host page may change at any time.
-    pub host: Option<web_sys::HtmlElement>,
-    /// LeiKa key of the page.
-    pub leika: String,
 }
 
 #[wasm_bindgen]
@@ -60,9 +53,11 @@ pub fn ContactForm(
     api_base: String,
     /// The citizen's region (ARS), may be empty.
     ars: String,
-    /// Host context.
-    context: HostContext,
+    /// LeiKa key of the page, may be empty.
+    leika: String,
 ) -> impl IntoView {
+    let env = Env::get();
+    let t = env.t;
     let phase = RwSignal::new(Phase::Closed);
     let token = RwSignal::new(None::<FormToken>);
     let category = RwSignal::new(String::new());
@@ -118,12 +113,6 @@ pub fn ContactForm(
         if matches!(phase.get_untracked(), Phase::Sending) {
             return;
         }
-        let data = context.host.as_ref().map(|h| h.dataset());
-        let attr = |name: &str| {
-            data.as_ref()
-                .and_then(|d| d.get(name))
-                .filter(|v| !v.is_empty())
-        };
         let request = MessageRequest {
             token: token.get_untracked().map(|t| t.token).unwrap_or_default(),
             idempotency_key: key.get_value(),
@@ -135,21 +124,33 @@ pub fn ContactForm(
             website: honeypot.get_untracked(),
             wants_confirmation: receipt.get_untracked(),
             context: MessageContext {
-                leika: Some(context.leika.clone()).filter(|l| !l.is_empty()),
+                leika: Some(leika.clone()).filter(|l| !l.is_empty()),
                 ars: Some(ars.clone()).filter(|a| !a.is_empty()),
-                form_step: attr("formStep"),
-                error_code: attr("errorCode"),
+                // The host page may change these on the element at any time (or through the
+                // JS API's setContext); they are read when the message is sent.
+                form_step: env.host_data("formStep"),
+                error_code: env.host_data("errorCode"),
                 page_path: web_sys::window().and_then(|w| w.location().pathname().ok()),
             },
-            lang: "de".into(),
+            lang: env.lang.api_tag().into(),
         };
+        let max_length = token
+            .get_untracked()
+            .map_or(4000, |token| token.max_length);
         phase.set(Phase::Sending);
         general.set(None);
         let url = post_url.clone();
         let fetch_token = fetch_token.clone();
         leptos::task::spawn_local(async move {
-            match send(&url, &request).await {
+            match send(&url, &request, t).await {
                 Ok(accepted) => {
+                    env.emit(
+                        "message-sent",
+                        Out::new()
+                            .set("reference", accepted.reference.as_str())
+                            .set("recipient", accepted.recipient.as_str())
+                            .into_value(),
+                    );
                     errors.set(Vec::new());
                     phase.set(Phase::Sent(accepted));
                     // Screen readers continue at the confirmation.
@@ -162,11 +163,23 @@ pub fn ContactForm(
                 Err(problem) => {
                     phase.set(Phase::Open);
                     match problem {
-                        Problem::Fields(fields) => {
+                        Problem::Fields(mut fields) => {
+                            if env.lang != Lang::De {
+                                for e in &mut fields {
+                                    if let Some(text) = t.field_error(&e.field, &e.error) {
+                                        e.message = fill(text, &[&max_length.to_string()]);
+                                    }
+                                }
+                            }
                             errors.set(fields);
                             general.set(None);
                         }
-                        Problem::Other(error, message) => {
+                        Problem::Other(error, mut message) => {
+                            if env.lang != Lang::De
+                                && let Some(text) = t.general_error(&error)
+                            {
+                                message = text.to_string();
+                            }
                             errors.set(Vec::new());
                             if error.starts_with("token_") {
                                 fetch_token();
@@ -210,27 +223,27 @@ pub fn ContactForm(
             {move || match phase.get() {
                 Phase::Closed => EitherOf3::A(view! {
                     <button type="button" class="as-button as-secondary" on:click=open.clone()>
-                        "Nachricht schreiben"
+                        {t.form_open}
                     </button>
                 }),
                 Phase::Sent(accepted) => EitherOf3::B(view! {
                     <div class="as-sent" role="status" tabindex="-1" node_ref=done>
-                        <p class="as-sent-title"><span aria-hidden="true">"✓ "</span>"Ihre Nachricht ist eingegangen."</p>
-                        <p>"Ihre Referenz: " <strong class="as-reference">{accepted.reference}</strong></p>
-                        <p>"Sie geht an: " {accepted.recipient}</p>
-                        <p class="as-hint">"Bitte notieren Sie die Referenz, falls Sie nachfragen möchten."</p>
+                        <p class="as-sent-title"><span aria-hidden="true">"✓ "</span>{t.form_sent_title}</p>
+                        <p>{t.form_reference}<strong class="as-reference">{accepted.reference}</strong></p>
+                        <p>{t.form_recipient}{accepted.recipient}</p>
+                        <p class="as-hint">{t.form_reference_hint}</p>
                     </div>
                 }),
                 Phase::Open | Phase::Sending => EitherOf3::C(view! {
                     <form class="as-form" novalidate on:submit=submit.clone() aria-labelledby="as-form-title">
-                        <h3 id="as-form-title" class="as-name" tabindex="-1" node_ref=heading>"Nachricht an die zuständige Stelle"</h3>
+                        <h3 id="as-form-title" class="as-name" tabindex="-1" node_ref=heading>{t.form_title}</h3>
                         <div class="as-summary-slot" tabindex="-1" node_ref=summary>
                             {move || {
                                 let list = errors.get();
                                 if !list.is_empty() {
                                     Some(Either::Left(view! {
                                         <div class="as-summary" role="alert">
-                                            <p class="as-summary-title">"Bitte prüfen Sie Ihre Angaben:"</p>
+                                            <p class="as-summary-title">{t.form_summary_title}</p>
                                             <ul>
                                                 {list.into_iter().map(|e| {
                                                     let id = format!("as-f-{}", e.field);
@@ -255,9 +268,9 @@ pub fn ContactForm(
 
                         <fieldset class="as-fieldset"
                             aria-describedby=move || if errors.get().iter().any(|e| e.field == "category") { "as-err-category" } else { "" }>
-                            <legend class="as-label">"Worum geht es?"</legend>
+                            <legend class="as-label">{t.form_category_legend}</legend>
                             {move || error_for("category")().map(|m| view! { <p class="as-error" id="as-err-category"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
-                            {[("question", "Frage zum Antrag"), ("technical", "Technisches Problem"), ("accessibility", "Barriere melden (Barrierefreiheit)")]
+                            {[("question", t.form_category_question), ("technical", t.form_category_technical), ("accessibility", t.form_category_accessibility)]
                                 .into_iter()
                                 .map(|(value, label)| view! {
                                     <label class="as-choice">
@@ -271,9 +284,9 @@ pub fn ContactForm(
                                 .collect_view()}
                         </fieldset>
 
-                        <label class="as-label" for="as-f-message">"Ihre Nachricht"</label>
+                        <label class="as-label" for="as-f-message">{t.form_message_label}</label>
                         <p class="as-hint" id="as-hint-message">
-                            "Bitte nennen Sie keine Angaben aus Ihrem Antrag wie Steuer-ID oder Kontonummer."
+                            {t.form_message_hint}
                         </p>
                         {move || error_for("message")().map(|m| view! { <p class="as-error" id="as-err-message"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
                         <textarea id="as-f-message" class="as-input as-textarea" rows="5" node_ref=textarea
@@ -282,11 +295,11 @@ pub fn ContactForm(
                             prop:value=move || text.get()
                             on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                         <p class="as-count" id="as-count">
-                            {move || format!("{} von {} Zeichen", text.get().chars().count(), max())}
+                            {move || fill(t.form_counter, &[&text.get().chars().count().to_string(), &max().to_string()])}
                         </p>
 
-                        <label class="as-label" for="as-f-reply_email">"E-Mail-Adresse für die Antwort (freiwillig)"</label>
-                        <p class="as-hint" id="as-hint-email">"Ohne E-Mail-Adresse kann Ihnen niemand antworten."</p>
+                        <label class="as-label" for="as-f-reply_email">{t.form_email_label}</label>
+                        <p class="as-hint" id="as-hint-email">{t.form_email_hint}</p>
                         {move || error_for("reply_email")().map(|m| view! { <p class="as-error" id="as-err-reply_email"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
                         <input id="as-f-reply_email" class="as-input" type="email" autocomplete="email"
                             aria-describedby=described("as-hint-email", "reply_email")
@@ -296,10 +309,10 @@ pub fn ContactForm(
                         <label class="as-choice">
                             <input type="checkbox" prop:checked=move || receipt.get()
                                 on:change=move |ev| receipt.set(event_target_checked(&ev)) />
-                            "Eingangsbestätigung an diese Adresse senden"
+                            {t.form_receipt}
                         </label>
 
-                        <label class="as-label" for="as-f-name">"Ihr Name (freiwillig)"</label>
+                        <label class="as-label" for="as-f-name">{t.form_name_label}</label>
                         {move || error_for("name")().map(|m| view! { <p class="as-error" id="as-err-name"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
                         <input id="as-f-name" class="as-input" type="text" autocomplete="name"
                             aria-describedby=move || if errors.get().iter().any(|e| e.field == "name") { "as-err-name" } else { "" }
@@ -323,14 +336,14 @@ pub fn ContactForm(
                                 prop:checked=move || consent.get()
                                 on:change=move |ev| consent.set(event_target_checked(&ev)) />
                             <span>
-                                "Ich bin einverstanden, dass meine Angaben an die zuständige Stelle weitergegeben werden. "
-                                <a class="as-link" href=privacy target="_blank" rel="noopener">"Hinweise zum Datenschutz"</a>
+                                {t.form_consent}
+                                <a class="as-link" href=privacy target="_blank" rel="noopener">{t.form_privacy}</a>
                             </span>
                         </label>
 
                         <button type="submit" class="as-button"
                             aria-disabled=move || matches!(phase.get(), Phase::Sending).then_some("true")>
-                            {move || if matches!(phase.get(), Phase::Sending) { "Wird gesendet …" } else { "Nachricht senden" }}
+                            {move || if matches!(phase.get(), Phase::Sending) { t.form_sending } else { t.form_send }}
                         </button>
                     </form>
                 }),
@@ -361,28 +374,15 @@ enum Problem {
     Other(String, String),
 }
 
-async fn send(url: &str, request: &MessageRequest) -> Result<MessageAccepted, Problem> {
-    let offline = || {
-        Problem::Other(
-            "network".into(),
-            "Die Nachricht konnte nicht gesendet werden. Ihr Text ist noch da – bitte versuchen Sie es gleich noch einmal.".into(),
-        )
-    };
-    let response = gloo_net::http::Request::post(url)
-        .json(request)
-        .map_err(|_| offline())?
-        .send()
-        .await
-        .map_err(|_| offline())?;
-    if response.status() == 202 {
-        return response
-            .json::<MessageAccepted>()
-            .await
-            .map_err(|_| offline());
-    }
-    match response.json::<ErrorBody>().await {
-        Ok(body) if !body.fields.is_empty() => Err(Problem::Fields(body.fields)),
-        Ok(body) => Err(Problem::Other(body.error, body.message)),
-        Err(_) => Err(offline()),
+async fn send(url: &str, request: &MessageRequest, t: &Texts) -> Result<MessageAccepted, Problem> {
+    let offline = || Problem::Other("network".into(), t.form_network_error.into());
+    match crate::request(url, Some(crate::json::message_body(request))).await {
+        Some((202, body)) => MessageAccepted::decode(&body).ok_or_else(offline),
+        Some((_, body)) => match ErrorBody::decode(&body) {
+            Some(body) if !body.fields.is_empty() => Err(Problem::Fields(body.fields)),
+            Some(body) => Err(Problem::Other(body.error, body.message)),
+            None => Err(offline()),
+        },
+        None => Err(offline()),
     }
 }

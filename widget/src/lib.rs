@@ -10,11 +10,14 @@
 
 mod contact;
 mod form;
+pub mod i18n;
+mod json;
 mod notices;
 mod picker;
 mod time;
 
 use contact::{Fallback, Levels};
+use i18n::{Lang, Texts};
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use notices::NoticeBanner;
@@ -22,12 +25,14 @@ use picker::RegionPicker;
 use wasm_bindgen::prelude::*;
 use wire::HelpResponse;
 
-/// Renders the widget into `target`.
+/// Renders the widget into `target` and returns the handle the loader's JS API drives.
 ///
 /// `api_base` is the server's base URL ending in `/` (derived by the loader from its own
-/// `src`); `ars` and `leika` come from the script tag's `data-ars` / `data-leika` and may be
-/// empty. Without an ARS the widget asks the citizen for their place first. `mode` is
-/// `banner` for notices only (portal entry pages), anything else for the full widget.
+/// `src`); `ars` and `leika` come from the host (`data-ars` / `data-leika` or the custom
+/// element's attributes) and may be empty. Without an ARS the widget asks the citizen for
+/// their place first. `mode` is `banner` for notices only (portal entry pages), anything else
+/// for the full widget. `lang` is a language tag (`de`, `en`, `de-x-ls` for Leichte Sprache).
+/// Events go to the shadow root's host element (see [`Env::emit`]).
 #[wasm_bindgen]
 pub fn mount(
     target: web_sys::HtmlElement,
@@ -35,31 +40,113 @@ pub fn mount(
     ars: String,
     leika: String,
     mode: String,
-) {
+    lang: String,
+) -> Handle {
     // The host element: the host page may set `data-form-step` / `data-error-code` on it.
     let host = target
         .get_root_node()
         .dyn_into::<web_sys::ShadowRoot>()
         .ok()
         .and_then(|root| root.host().dyn_into::<web_sys::HtmlElement>().ok());
-    let config = Config {
-        api_base,
-        leika,
-        host,
+    let lang = Lang::from_tag(&lang);
+    let region = RwSignal::new(ars);
+    let env = Env {
+        t: lang.texts(),
+        lang,
+        host: StoredValue::new_local(host),
     };
-    leptos::mount::mount_to(target, move || {
+    let config = Config { api_base, leika };
+    let mounted = leptos::mount::mount_to(target, move || {
+        provide_context(env);
         if mode == "banner" {
-            let ars = RwSignal::new(ars);
             Either::Left(view! {
                 <div class="as-banner">
-                    <NoticeBanner api_base=config.api_base leika=config.leika ars />
+                    <NoticeBanner api_base=config.api_base leika=config.leika ars=region />
                 </div>
             })
         } else {
-            Either::Right(view! { <Widget config=config ars=ars /> })
+            Either::Right(view! { <Widget config=config region=region /> })
         }
-    })
-    .forget();
+    });
+    Handle {
+        region,
+        mounted: Some(Box::new(mounted)),
+    }
+}
+
+/// One mounted widget, as the loader holds it.
+#[wasm_bindgen]
+pub struct Handle {
+    region: RwSignal<String>,
+    mounted: Option<Box<dyn std::any::Any>>,
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handle")
+            .field("mounted", &self.mounted.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+#[wasm_bindgen]
+impl Handle {
+    /// Shows the contacts (and notices) for another region; an empty ARS asks the citizen.
+    #[wasm_bindgen(js_name = setRegion)]
+    pub fn set_region(&self, ars: String) {
+        if self.region.get_untracked() != ars {
+            self.region.set(ars);
+        }
+    }
+
+    /// Removes the widget and everything it started (streams, timers) from the page.
+    pub fn unmount(&mut self) {
+        // Dropping Leptos' mount handle unmounts the view and disposes its reactive owner.
+        self.mounted.take();
+    }
+}
+
+/// What every component may need: texts, language and the host element. Provided as context;
+/// `Copy`, so closures can capture it freely.
+#[derive(Clone, Copy)]
+struct Env {
+    t: &'static Texts,
+    lang: Lang,
+    host: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
+}
+
+impl Env {
+    fn get() -> Env {
+        expect_context()
+    }
+
+    /// Dispatches `anlaufstelle:{name}` at the host element. It bubbles and crosses the shadow
+    /// boundary, so the host page can listen on the element or on `document`.
+    fn emit(&self, name: &str, detail: JsValue) {
+        self.host.with_value(|host| {
+            if let Some(host) = host {
+                let init = web_sys::CustomEventInit::new();
+                init.set_bubbles(true);
+                init.set_composed(true);
+                init.set_detail(&detail);
+                if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(
+                    &format!("anlaufstelle:{name}"),
+                    &init,
+                ) {
+                    let _ = host.dispatch_event(&event);
+                }
+            }
+        });
+    }
+
+    /// A `data-*` value of the host element (camelCase name), if set and not empty.
+    fn host_data(&self, name: &str) -> Option<String> {
+        self.host.with_value(|host| {
+            host.as_ref()
+                .and_then(|h| h.dataset().get(name))
+                .filter(|v| !v.is_empty())
+        })
+    }
 }
 
 /// What the host page told the widget.
@@ -67,12 +154,16 @@ pub fn mount(
 struct Config {
     api_base: String,
     leika: String,
-    host: Option<web_sys::HtmlElement>,
 }
 
 impl Config {
-    fn help_url(&self, ars: &str) -> String {
-        let mut url = format!("{}api/v1/help?ars={}", self.api_base, encode(ars));
+    fn help_url(&self, ars: &str, lang: Lang) -> String {
+        let mut url = format!(
+            "{}api/v1/help?lang={}&ars={}",
+            self.api_base,
+            lang.api_tag(),
+            encode(ars)
+        );
         if !self.leika.is_empty() {
             url.push_str("&leika=");
             url.push_str(&encode(&self.leika));
@@ -104,70 +195,80 @@ enum Phase {
 fn Widget(
     /// Configuration from the host page.
     config: Config,
-    /// The region given by the host; empty when unknown.
-    ars: String,
+    /// The region: set by the host (attribute or `setRegion`) or picked by the citizen; empty
+    /// while unknown.
+    region: RwSignal<String>,
 ) -> impl IntoView {
+    let env = Env::get();
+    let t = env.t;
     let phase = RwSignal::new(Phase::Picking);
-    // The region the notices are for: the host's, or the one the citizen picks.
-    let region = RwSignal::new(ars.clone());
     // Whether the citizen chose the region here (then they may change it again).
     let picked = RwSignal::new(false);
+    // Which request is current: a late answer for an earlier region must not win.
+    let generation = StoredValue::new(0u32);
 
-    let load = {
-        let config = config.clone();
-        move |ars: String| {
-            phase.set(Phase::Loading);
-            // A hanging server must not leave the citizen with "loading" forever: after 3 s
-            // the built-in fallback shows; a late answer still replaces it.
-            set_timeout(
-                move || {
-                    if matches!(phase.get_untracked(), Phase::Loading) {
-                        phase.set(Phase::Offline);
-                    }
-                },
-                std::time::Duration::from_secs(3),
-            );
-            let url = config.help_url(&ars);
-            leptos::task::spawn_local(async move {
-                phase.set(match fetch_json::<HelpResponse>(&url).await {
+    let help_config = config.clone();
+    Effect::new(move |_| {
+        let ars = region.get();
+        let current = generation.get_value().wrapping_add(1);
+        generation.set_value(current);
+        if ars.is_empty() {
+            phase.set(Phase::Picking);
+            return;
+        }
+        phase.set(Phase::Loading);
+        // A hanging server must not leave the citizen with "loading" forever: after 3 s
+        // the built-in fallback shows; a late answer still replaces it.
+        set_timeout(
+            move || {
+                // `try_`: the widget may have been removed in the meantime.
+                if generation.try_get_value() == Some(current)
+                    && matches!(phase.try_get_untracked(), Some(Phase::Loading))
+                {
+                    phase.set(Phase::Offline);
+                }
+            },
+            std::time::Duration::from_secs(3),
+        );
+        let url = help_config.help_url(&ars, env.lang);
+        leptos::task::spawn_local(async move {
+            let answer = fetch_json::<HelpResponse>(&url).await;
+            if generation.try_get_value() == Some(current) {
+                phase.set(match answer {
                     Some(help) => Phase::Ready(Box::new(help)),
                     None => Phase::Offline,
                 });
-            });
-        }
-    };
-    if !ars.is_empty() {
-        load(ars);
-    }
+            }
+        });
+    });
     let on_pick = Callback::new(move |ars: String| {
         picked.set(true);
-        region.set(ars.clone());
-        load(ars);
+        region.set(ars);
     });
     let api_base = config.api_base.clone();
 
     view! {
         <section class="as-widget" aria-labelledby="as-title">
             <NoticeBanner api_base=config.api_base.clone() leika=config.leika.clone() ars=region />
-            <h2 id="as-title" class="as-title">"Wer kann mir helfen?"</h2>
+            <h2 id="as-title" class="as-title">{t.title}</h2>
             {move || match phase.get() {
                 Phase::Picking => EitherOf4::A(view! {
                     <RegionPicker api_base=api_base.clone() on_pick />
                 }),
                 Phase::Loading => EitherOf4::B(view! {
-                    <p class="as-status" role="status">"Kontaktdaten werden geladen …"</p>
+                    <p class="as-status" role="status">{t.loading}</p>
                 }),
                 Phase::Ready(help) => EitherOf4::C(view! {
                     <Levels help=(*help).clone() focus=picked.get_untracked() />
                     <form::ContactForm
                         api_base=api_base.clone()
                         ars=help.ars.clone()
-                        context=form::HostContext { host: config.host.clone(), leika: config.leika.clone() }
+                        leika=config.leika.clone()
                     />
                     {picked.get_untracked().then(|| view! {
                         <button type="button" class="as-button as-secondary"
                             on:click=move |_| phase.set(Phase::Picking)>
-                            "Anderen Ort wählen"
+                            {t.change_place}
                         </button>
                     })}
                 }),
@@ -178,10 +279,28 @@ fn Widget(
 }
 
 /// GET `url` and decode its JSON body; `None` on any network or HTTP error.
-async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Option<T> {
-    let response = gloo_net::http::Request::get(url).send().await.ok()?;
-    if !response.ok() {
-        return None;
+async fn fetch_json<T: json::Decode>(url: &str) -> Option<T> {
+    match request(url, None).await? {
+        (200..=299, body) => T::decode(&body),
+        _ => None,
     }
-    response.json().await.ok()
+}
+
+/// GET `url`, or POST `json` to it; the status and the parsed JSON answer. `None` when the
+/// network fails or the answer is not a JSON object.
+async fn request(url: &str, json: Option<String>) -> Option<(u16, json::Obj)> {
+    use wasm_bindgen_futures::JsFuture;
+    let init = web_sys::RequestInit::new();
+    if let Some(body) = json {
+        init.set_method("POST");
+        init.set_body(&JsValue::from_str(&body));
+        init.set_headers(&js_sys::Array::of1(&js_sys::Array::of2(
+            &"content-type".into(),
+            &"application/json".into(),
+        )));
+    }
+    let promise = web_sys::window()?.fetch_with_str_and_init(url, &init);
+    let response: web_sys::Response = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+    let text = JsFuture::from(response.text().ok()?).await.ok()?;
+    Some((response.status(), json::Obj::parse(&text.as_string()?)?))
 }

@@ -10,12 +10,14 @@
 //! one for major and critical incidents, a polite one for everything else.
 
 use crate::fetch_json;
-use crate::time::{day_phrase, split};
+use crate::json::{self, Decode, Removed};
+use crate::i18n::fill;
+use crate::time::{capitalise, day_phrase, split};
 use leptos::prelude::*;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use wire::{AnswersKept, Impact, Notice, NoticeKind, NoticeList, NoticeState};
+use wire::{AnswersKept, Named, Impact, Notice, NoticeKind, NoticeList, NoticeState};
 
 /// Polling interval when streams are blocked.
 const POLL: Duration = Duration::from_secs(30);
@@ -39,8 +41,9 @@ pub fn NoticeBanner(
         polling: StoredValue::new_local(None),
     };
 
+    let env = crate::Env::get();
     Effect::new(move |_| {
-        let mut query = String::new();
+        let mut query = format!("lang={}&", env.lang.api_tag());
         if !leika.is_empty() {
             query.push_str(&format!("leika={}&", crate::encode(&leika)));
         }
@@ -53,6 +56,23 @@ pub fn NoticeBanner(
         link.stop();
         notices.set(Vec::new());
         connect(stream_url, list_url, notices, link, Duration::from_secs(5));
+    });
+    // The stream must close when the host page removes the widget (single-page apps).
+    on_cleanup(move || link.stop());
+    // Tell the host page what is going on, e.g. to point at the notice from its own form.
+    Effect::new(move |_| {
+        let list = js_sys::Array::new();
+        notices.with(|all| {
+            for n in all {
+                let item = crate::json::Out::new()
+                    .set("id", n.id.as_str())
+                    .set("kind", n.kind.name())
+                    .set("impact", n.impact.name())
+                    .set("title", n.content.title.as_str());
+                list.push(&item.into_value());
+            }
+        });
+        env.emit("notice-changed", crate::json::Out::new().set("notices", list).into_value());
     });
 
     let urgent = move || {
@@ -132,6 +152,10 @@ fn connect(
     link: Link,
     backoff: Duration,
 ) {
+    // A retry scheduled before the widget was removed finds its state gone: stay closed.
+    if link.source.try_with_value(|_| ()).is_none() {
+        return;
+    }
     let Ok(es) = web_sys::EventSource::new(&stream_url) else {
         link.poll(list_url, notices);
         return;
@@ -150,7 +174,7 @@ fn connect(
     on(
         "snapshot",
         Box::new(move |data| {
-            if let Ok(list) = serde_json::from_str::<NoticeList>(&data) {
+            if let Some(list) = json::Obj::parse(&data).and_then(|o| NoticeList::decode(&o)) {
                 // The stream works (again): polling is no longer needed.
                 link.stop_polling();
                 notices.set(list.notices);
@@ -160,7 +184,7 @@ fn connect(
     on(
         "notice",
         Box::new(move |data| {
-            if let Ok(notice) = serde_json::from_str::<Notice>(&data) {
+            if let Some(notice) = json::Obj::parse(&data).and_then(|o| Notice::decode(&o)) {
                 notices.update(|list| upsert(list, notice));
             }
         }),
@@ -168,7 +192,7 @@ fn connect(
     on(
         "remove",
         Box::new(move |data| {
-            if let Ok(gone) = serde_json::from_str::<Removed>(&data) {
+            if let Some(gone) = json::Obj::parse(&data).and_then(|o| Removed::decode(&o)) {
                 notices.update(|list| list.retain(|n| n.id != gone.id));
             }
         }),
@@ -193,11 +217,6 @@ fn connect(
     link.source.set_value(Some(es));
 }
 
-#[derive(serde::Deserialize)]
-struct Removed {
-    id: String,
-}
-
 fn upsert(list: &mut Vec<Notice>, notice: Notice) {
     list.retain(|n| n.id != notice.id);
     if !notice.is_over() {
@@ -211,24 +230,25 @@ fn NoticeCard(
     /// The notice.
     notice: Notice,
 ) -> impl IntoView {
+    let t = crate::Env::get().t;
     let kind = match notice.kind {
-        NoticeKind::Incident => "Störung",
-        NoticeKind::Maintenance => "Wartung",
-        NoticeKind::Info => "Hinweis",
+        NoticeKind::Incident => t.notice_incident,
+        NoticeKind::Maintenance => t.notice_maintenance,
+        NoticeKind::Info => t.notice_info,
     };
     let state = match notice.state {
-        NoticeState::Investigating => "wird untersucht",
-        NoticeState::Identified => "Ursache gefunden",
-        NoticeState::Monitoring => "behoben, wird beobachtet",
-        NoticeState::Scheduled => "geplant",
-        NoticeState::InProgress => "läuft gerade",
-        NoticeState::Resolved | NoticeState::Completed => "beendet",
+        NoticeState::Investigating => t.state_investigating,
+        NoticeState::Identified => t.state_identified,
+        NoticeState::Monitoring => t.state_monitoring,
+        NoticeState::Scheduled => t.state_scheduled,
+        NoticeState::InProgress => t.state_in_progress,
+        NoticeState::Resolved | NoticeState::Completed => t.state_done,
         NoticeState::Active => "",
     };
     let impact = match notice.impact {
-        Impact::Critical => " · Dienst nicht nutzbar",
-        Impact::Major => " · erheblich eingeschränkt",
-        Impact::Minor => " · leicht eingeschränkt",
+        Impact::Critical => t.impact_critical,
+        Impact::Major => t.impact_major,
+        Impact::Minor => t.impact_minor,
         Impact::None => "",
     };
     let window = match (
@@ -237,22 +257,19 @@ fn NoticeCard(
     ) {
         (Some((d1, t1)), Some((d2, t2))) => {
             let today = notice.updated_at.get(..10).unwrap_or_default();
-            Some(if d1 == d2 {
-                format!("{}, {t1}–{t2} Uhr", capitalise(&day_phrase(d1, today)))
+            let (from, _) = day_phrase(d1, today, t);
+            Some(capitalise(&if d1 == d2 {
+                fill(t.notice_window_same_day, &[&from, t1, t2])
             } else {
-                format!(
-                    "{}, {t1} Uhr bis {}, {t2} Uhr",
-                    capitalise(&day_phrase(d1, today)),
-                    day_phrase(d2, today)
-                )
-            })
+                fill(t.notice_window, &[&from, t1, &day_phrase(d2, today, t).0, t2])
+            }))
         }
         _ => None,
     };
     let label = if state.is_empty() {
         kind.to_string()
     } else {
-        format!("{kind} – {state}{impact}")
+        fill(t.notice_label, &[kind, state, impact])
     };
     let class = match notice.impact {
         Impact::Critical | Impact::Major => "as-notice as-severe",
@@ -260,9 +277,9 @@ fn NoticeCard(
     };
     let content = notice.content;
     let answers = match content.answers_kept {
-        AnswersKept::Yes => "Ihre bisherigen Eingaben bleiben erhalten.",
-        AnswersKept::No => "Ihre bisherigen Eingaben gehen dabei verloren.",
-        AnswersKept::Unknown => "Ob Ihre bisherigen Eingaben erhalten bleiben, ist noch unklar.",
+        AnswersKept::Yes => t.answers_kept_yes,
+        AnswersKept::No => t.answers_kept_no,
+        AnswersKept::Unknown => t.answers_kept_unknown,
     };
     view! {
         <div class=class lang=notice.lang>
@@ -270,22 +287,14 @@ fn NoticeCard(
             <h3 class="as-notice-title">{content.title}</h3>
             {window.map(|w| view! { <p class="as-notice-window">{w}</p> })}
             {(!content.body.is_empty()).then(|| view! { <p>{content.body}</p> })}
-            {content.still_works.map(|s| view! { <p><strong>"Was weiter funktioniert: "</strong>{s}</p> })}
+            {content.still_works.map(|s| view! { <p><strong>{t.still_works}</strong>{s}</p> })}
             <p>{answers}</p>
             {content.alternative.map(|alt| view! {
                 <p>
-                    <strong>"Stattdessen: "</strong>{alt}
-                    {content.alternative_url.map(|url| view! { " " <a class="as-link" href=url>"Mehr dazu"</a> })}
+                    <strong>{t.instead}</strong>{alt}
+                    {content.alternative_url.map(|url| view! { " " <a class="as-link" href=url>{t.more}</a> })}
                 </p>
             })}
         </div>
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut out = s.to_string();
-    if let Some(first) = out.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    out
 }

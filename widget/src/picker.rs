@@ -2,6 +2,7 @@
 //! by PLZ or place name, and a list of candidates to choose from (a PLZ can span several
 //! Gemeinden, so the citizen always chooses).
 
+use crate::i18n::fill;
 use crate::{encode, fetch_json};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -23,6 +24,7 @@ pub fn RegionPicker(
     /// Called with the ARS of the region the citizen chose.
     on_pick: Callback<String>,
 ) -> impl IntoView {
+    let t = crate::Env::get().t;
     let query = RwSignal::new(String::new());
     let results = RwSignal::new(Results::None);
     let error = RwSignal::new(false);
@@ -45,14 +47,14 @@ pub fn RegionPicker(
     };
 
     view! {
-        <form class="as-picker" role="search" on:submit=on_submit novalidate>
-            <p class="as-intro">"Damit wir Ihnen die richtige Stelle nennen: Wo wohnen Sie?"</p>
-            <label class="as-label" for="as-place">"Postleitzahl oder Ort"</label>
-            <p class="as-hint" id="as-place-hint">"Zum Beispiel 28195 oder Bremen"</p>
+        <form class="as-picker" role="search" aria-label=t.picker_label on:submit=on_submit novalidate>
+            <p class="as-intro">{t.picker_intro}</p>
+            <label class="as-label" for="as-place">{t.picker_label}</label>
+            <p class="as-hint" id="as-place-hint">{t.picker_hint}</p>
             {move || error.get().then(|| view! {
                 <p class="as-error" id="as-place-error">
                     <span aria-hidden="true">"⚠ "</span>
-                    "Bitte geben Sie mindestens 2 Zeichen ein."
+                    {t.picker_too_short}
                 </p>
             })}
             <div class="as-row">
@@ -66,16 +68,16 @@ pub fn RegionPicker(
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
-                <button type="submit" class="as-button">"Suchen"</button>
+                <button type="submit" class="as-button">{t.picker_search}</button>
             </div>
             <div role="status" class="as-results-status">
                 {move || match results.get() {
                     Results::None => String::new(),
-                    Results::Failed => "Die Suche ist gerade nicht möglich. Bitte versuchen Sie es später erneut.".into(),
+                    Results::Failed => t.picker_failed.into(),
                     Results::Found(found) => match found.regions.len() {
-                        0 => format!("Kein Ort gefunden für „{}“.", found.query),
-                        1 => "1 Ort gefunden.".into(),
-                        n => format!("{n} Orte gefunden."),
+                        0 => fill(t.picker_none, &[&found.query]),
+                        1 => t.picker_one.into(),
+                        n => fill(t.picker_many, &[&n.to_string()]),
                     },
                 }}
             </div>

@@ -1,7 +1,8 @@
 //! Turning the server's RFC 3339 instants (always Europe/Berlin wall time with offset) into
-//! German phrases. The server already did the time-zone work; the widget only reads the
+//! phrases in the widget's language. The server already did the time-zone work; the widget only reads the
 //! digits, so it needs no time-zone data of its own.
 
+use crate::i18n::Texts;
 use wire::Weekday;
 
 /// `YYYY-MM-DD` and `HH:MM` of an RFC 3339 string such as `2026-11-23T18:00:00+01:00`.
@@ -9,19 +10,30 @@ pub fn split(instant: &str) -> Option<(&str, &str)> {
     Some((instant.get(..10)?, instant.get(11..16)?))
 }
 
-/// "heute", "morgen" or "Mo, 06.10." for `date` relative to `today` (both `YYYY-MM-DD`).
-pub fn day_phrase(date: &str, today: &str) -> String {
+/// "heute", "morgen" or "Mo, 06.10." (in the widget's language) for `date` relative to
+/// `today` (both `YYYY-MM-DD`); the flag says whether it is today or tomorrow.
+pub fn day_phrase(date: &str, today: &str, t: &Texts) -> (String, bool) {
     if date == today {
-        return "heute".into();
+        return (t.today.into(), true);
     }
-    if let (Some(d), Some(t)) = (day_number(date), day_number(today))
-        && d == t + 1
+    if let (Some(d), Some(n)) = (day_number(date), day_number(today))
+        && d == n + 1
     {
-        return "morgen".into();
+        return (t.tomorrow.into(), true);
     }
-    match (weekday(date), date.get(8..10), date.get(5..7)) {
-        (Some(day), Some(dd), Some(mm)) => format!("{}, {dd}.{mm}.", day.short_de()),
+    let phrase = match (weekday(date), date.get(8..10), date.get(5..7)) {
+        (Some(day), Some(dd), Some(mm)) => t.date(day as usize, dd, mm),
         _ => date.to_string(),
+    };
+    (phrase, false)
+}
+
+/// `s` with its first letter upper-cased (for a day phrase at the start of a sentence).
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -625,6 +625,36 @@ mod tests {
         }
     }
 
+    /// Every name in a [`Named`] table is the one serde writes and reads, and no variant is
+    /// listed twice.
+    fn names_match_serde<T>()
+    where
+        T: Named + Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        for (i, (name, value)) in T::NAMES.iter().enumerate() {
+            let json = format!("\"{name}\"");
+            assert_eq!(serde_json::to_string(value).unwrap(), json);
+            assert_eq!(&serde_json::from_str::<T>(&json).unwrap(), value);
+            assert_eq!(T::from_name(name), Some(*value));
+            assert_eq!(value.name(), *name);
+            assert!(T::NAMES[..i].iter().all(|(_, v)| v != value), "{name} twice");
+        }
+        assert_eq!(T::from_name("no_such_variant"), None);
+    }
+
+    #[test]
+    fn named_tables_agree_with_serde() {
+        names_match_serde::<ContactRole>();
+        names_match_serde::<RegionLevel>();
+        names_match_serde::<SupportLevel>();
+        names_match_serde::<ChannelKind>();
+        names_match_serde::<Weekday>();
+        names_match_serde::<AnswersKept>();
+        names_match_serde::<NoticeKind>();
+        names_match_serde::<NoticeState>();
+        names_match_serde::<Impact>();
+    }
+
     #[test]
     fn weekdays_with_equal_hours_form_one_run() {
         let hours: Vec<_> = [
@@ -687,4 +717,110 @@ mod tests {
         assert_eq!(json["kind"], "contact_form");
         assert!(json.get("label").is_none());
     }
+}
+
+/// The names the variants of a wire enum travel under, for decoders that do without serde.
+///
+/// The widget decodes JSON with the browser's own `JSON.parse` instead of serde to stay small
+/// (see ARCHITECTURE.md); it looks enum values up here. The tests below check every table
+/// against serde's own names, so the two cannot drift apart.
+pub trait Named: Copy + PartialEq + 'static {
+    /// Every variant with its wire name.
+    const NAMES: &'static [(&'static str, Self)];
+
+    /// The variant called `name`, if any.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+
+    /// The wire name of this variant.
+    fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("", |(n, _)| n)
+    }
+}
+
+impl Named for ContactRole {
+    const NAMES: &'static [(&'static str, Self)] =
+        &[("primary", Self::Primary), ("alternative", Self::Alternative)];
+}
+
+impl Named for RegionLevel {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("bund", Self::Bund),
+        ("land", Self::Land),
+        ("regierungsbezirk", Self::Regierungsbezirk),
+        ("kreis", Self::Kreis),
+        ("gemeindeverband", Self::Gemeindeverband),
+        ("gemeinde", Self::Gemeinde),
+    ];
+}
+
+impl Named for SupportLevel {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("first", Self::First),
+        ("second_fachlich", Self::SecondFachlich),
+        ("second_technisch", Self::SecondTechnisch),
+        ("third", Self::Third),
+    ];
+}
+
+impl Named for ChannelKind {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("phone", Self::Phone),
+        ("mobile", Self::Mobile),
+        ("fax", Self::Fax),
+        ("email", Self::Email),
+        ("web", Self::Web),
+        ("contact_form", Self::ContactForm),
+    ];
+}
+
+impl Named for Weekday {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("mon", Self::Mon),
+        ("tue", Self::Tue),
+        ("wed", Self::Wed),
+        ("thu", Self::Thu),
+        ("fri", Self::Fri),
+        ("sat", Self::Sat),
+        ("sun", Self::Sun),
+    ];
+}
+
+impl Named for AnswersKept {
+    const NAMES: &'static [(&'static str, Self)] =
+        &[("yes", Self::Yes), ("no", Self::No), ("unknown", Self::Unknown)];
+}
+
+impl Named for NoticeKind {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("incident", Self::Incident),
+        ("maintenance", Self::Maintenance),
+        ("info", Self::Info),
+    ];
+}
+
+impl Named for NoticeState {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("investigating", Self::Investigating),
+        ("identified", Self::Identified),
+        ("monitoring", Self::Monitoring),
+        ("resolved", Self::Resolved),
+        ("scheduled", Self::Scheduled),
+        ("in_progress", Self::InProgress),
+        ("completed", Self::Completed),
+        ("active", Self::Active),
+    ];
+}
+
+impl Named for Impact {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("none", Self::None),
+        ("minor", Self::Minor),
+        ("major", Self::Major),
+        ("critical", Self::Critical),
+    ];
 }

@@ -11,15 +11,30 @@
 //! - contact-form messages acknowledged per second under 32 concurrent clients with p50 / p99
 //!   latency of `POST /api/v1/messages`, and delivery throughput of the queued backlog to a
 //!   local SMTP sink (`server/benches/messages.rs`).
+//! - in headless Chromium on loopback (`bench/browser.mjs`, against the release server): what
+//!   the widget transfers until its contact and a live notice are rendered, per request and in
+//!   total; time from the loader's arrival to contact and notice rendered, cold and warm cache;
+//!   the host demo page's Lighthouse performance with and without the widget.
+//!
+//! `cargo xtask bench browser` runs only the browser figures (`BENCH_RUNS`, default 7, and
+//! `BENCH_LIGHTHOUSE_RUNS`, default 3, 0 = no Lighthouse, set the repetitions).
 
 use crate::{cmd, run as run_command, tools, widget};
-use anyhow::Result;
+use anyhow::{Result, bail};
 
-pub fn run() -> Result<()> {
+pub fn run(args: &[String]) -> Result<()> {
+    let browser_only = match args {
+        [] => false,
+        [only] if only == "browser" => true,
+        _ => bail!("usage: cargo xtask bench [browser]"),
+    };
     tools::ensure_wasm_target()?;
     let bindgen = tools::ensure_wasm_bindgen()?;
     tools::ensure_npm_packages()?;
     let (js, wasm) = widget::build(&bindgen)?;
+    if browser_only {
+        return browser();
+    }
 
     let mut rows = Vec::new();
     for (label, path) in [("wasm", &wasm), ("js", &js)] {
@@ -58,6 +73,8 @@ pub fn run() -> Result<()> {
     );
     println!();
 
+    browser()?;
+
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     run_command(cmd(&cargo).args(["bench", "-p", "server", "--bench", "resolve"]))?;
     println!();
@@ -68,6 +85,24 @@ pub fn run() -> Result<()> {
         cmd(&cargo)
             .args(["bench", "-p", "server", "--bench", "messages"])
             .env("ANLAUFSTELLE_SMTP_PYTHON", &smtp_python),
+    )
+}
+
+/// `bench/browser.mjs` against the release server, built after the widget so that it embeds
+/// the widget just measured.
+fn browser() -> Result<()> {
+    tools::ensure_bench_packages()?;
+    let chromium = tools::ensure_chromium()?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    run_command(cmd(&cargo).args(["build", "--release", "-p", "server"]))?;
+    run_command(
+        cmd("node")
+            .arg(crate::root().join("bench").join("browser.mjs"))
+            .env(
+                "ANLAUFSTELLE_BIN",
+                crate::target_dir().join("release").join("anlaufstelle"),
+            )
+            .env("CHROMIUM", &chromium),
     )
 }
 

@@ -5,7 +5,7 @@
 //! | `build`      | the widget (size profile → wasm-bindgen → wasm-opt → esbuild → precompressed) and the self-contained release server binary |
 //! | `run [ARGS]` | `build`, then serve the demo on <http://127.0.0.1:8080/demo/> with sample data; extra arguments go to `anlaufstelle serve` |
 //! | `test`       | every check and test: fmt, clippy (native and wasm), unit and API tests, end-to-end tests in headless Chromium |
-//! | `bench`      | print the figures the project tracks (widget transfer size, …) |
+//! | `bench [browser]` | print the figures the project tracks (widget transfer size, …); `browser`: only the figures measured in Chromium |
 //! | `screenshot` | write `docs/screenshot-*.png` of the demo page, as a citizen sees it |
 //! | `e2e`        | only the browser tests (widget and debug server rebuilt first) — the quick loop |
 //!
@@ -27,7 +27,7 @@ fn main() -> std::process::ExitCode {
         Some("build") => build().map(drop),
         Some("run") => run_server(&args[1..]),
         Some("test") => test(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("screenshot") => screenshot(),
         Some("e2e") => e2e_only(),
         _ => {

@@ -94,6 +94,26 @@ pub fn ensure_npm_packages() -> Result<()> {
     Ok(())
 }
 
+/// `npm ci --prefix bench` when `bench/node_modules` is missing or older than
+/// `bench/package-lock.json`: Lighthouse for `cargo xtask bench`, kept out of the root
+/// `package.json` so that test runs never download it.
+pub fn ensure_bench_packages() -> Result<()> {
+    let lock = root().join("bench").join("package-lock.json");
+    let stamp = root()
+        .join("bench")
+        .join("node_modules")
+        .join(".package-lock.json");
+    let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let fresh = match (modified(&stamp), modified(&lock)) {
+        (Some(stamp), Some(lock)) => stamp >= lock,
+        _ => false,
+    };
+    if !fresh {
+        run(cmd("npm").args(["ci", "--prefix", "bench", "--no-audit", "--no-fund"]))?;
+    }
+    Ok(())
+}
+
 /// Path of a local npm tool.
 pub fn npm_bin(name: &str) -> PathBuf {
     root().join("node_modules").join(".bin").join(name)

@@ -58,6 +58,15 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
     let digest = Sha256::digest(&wasm_bytes);
     let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     let wasm_name = format!("anlaufstelle-{hash}.wasm");
+    // The loader fetches the wasm with this Subresource Integrity hash, so an integrity
+    // attribute on the script tag vouches for the wasm as well.
+    let integrity = format!(
+        "sha384-{}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            sha2::Sha384::digest(&wasm_bytes)
+        )
+    );
 
     let dist = dist_dir();
     if dist.exists() {
@@ -67,6 +76,13 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
     let wasm = dist.join(&wasm_name);
     std::fs::write(&wasm, &wasm_bytes)?;
 
+    // The stylesheet travels inside the loader as text; minified first.
+    let css = work.join("widget.min.css");
+    run(cmd(tools::npm_bin("esbuild"))
+        .arg("widget/src/widget.css")
+        .args(["--minify", "--target=chrome100,firefox100,safari15"])
+        .arg(format!("--outfile={}", css.display())))?;
+
     let js = dist.join("anlaufstelle.js");
     run(cmd(tools::npm_bin("esbuild"))
         .arg("widget/loader/loader.js")
@@ -74,15 +90,17 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
             "--bundle",
             "--format=iife",
             "--minify",
-            "--target=es2020",
+            "--target=es2022",
             "--legal-comments=none",
         ])
         .arg(format!(
             "--alias:widget-pkg={}",
             pkg.join("widget.js").display()
         ))
+        .arg(format!("--alias:widget-css={}", css.display()))
         .arg("--loader:.css=text")
         .arg(format!("--define:__WASM_FILE__=\"{wasm_name}\""))
+        .arg(format!("--define:__WASM_INTEGRITY__=\"{integrity}\""))
         // The glue's default wasm URL uses import.meta.url; the loader always passes the URL.
         .arg("--log-override:empty-import-meta=silent")
         .arg(format!("--outfile={}", js.display())))?;
