@@ -18,7 +18,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launchBrowser, startServer } from "../tests/e2e/support.mjs";
@@ -36,6 +36,11 @@ const MARK = "anlaufstelle-bench:";
 const RUNS = positive(process.env.BENCH_RUNS, 7);
 const LIGHTHOUSE_RUNS = positive(process.env.BENCH_LIGHTHOUSE_RUNS, 3, true);
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+/** Lighthouse's default (mobile: Moto G Power, slow 4G simulated) and its desktop preset. */
+const PRESETS = [
+  ["mobile", []],
+  ["desktop", ["--preset=desktop"]],
+];
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LIGHTHOUSE_CLI = join(HERE, "node_modules", "lighthouse", "cli", "index.js");
 
@@ -97,6 +102,7 @@ try {
   console.error(`bench: server ${server.url}, host pages on ${pages.origin}, notice ${notice.id}`);
 
   browser = await launchBrowser();
+  const chromiumVersion = browser.version();
   cleanup.unshift(() => browser.close());
 
   const cold = [];
@@ -128,7 +134,7 @@ try {
 
   const lighthouse = LIGHTHOUSE_RUNS > 0 ? await lighthouseAll(pages) : null;
 
-  report({ server, pages, cold, warm, coldNet, warmNet, lighthouse });
+  report({ server, pages, chromiumVersion, cold, warm, coldNet, warmNet, lighthouse });
 } finally {
   for (const step of cleanup) await step().catch(() => {});
 }
@@ -225,8 +231,14 @@ async function measure(page, url) {
   const t = await page.evaluate(
     ({ mark, loader }) => {
       const at = (name) => performance.getEntriesByName(mark + name)[0].startTime;
-      const script = performance.getEntriesByType("resource").find((e) => new URL(e.name).pathname === loader);
+      const resources = performance.getEntriesByType("resource");
+      const script = resources.find((e) => new URL(e.name).pathname === loader);
+      const wasm = resources.find((e) => new URL(e.name).pathname.endsWith(".wasm"));
+      const help = resources.find((e) => new URL(e.name).pathname.endsWith("/api/v1/help"));
       return {
+        wasmResponseEnd: wasm?.responseEnd ?? NaN,
+        helpStart: help?.startTime ?? NaN,
+        helpResponseEnd: help?.responseEnd ?? NaN,
         scriptFetchStart: script.startTime,
         scriptResponseEnd: script.responseEnd,
         contactAbs: at("contact"),
@@ -240,6 +252,9 @@ async function measure(page, url) {
     ...t,
     contact: t.contactAbs - t.scriptResponseEnd,
     notice: t.noticeAbs - t.scriptResponseEnd,
+    wasm: t.wasmResponseEnd - t.scriptResponseEnd,
+    helpStart: t.helpStart - t.scriptResponseEnd,
+    helpEnd: t.helpResponseEnd - t.scriptResponseEnd,
   };
 }
 
@@ -262,6 +277,7 @@ async function networkLog(context, page) {
       cache: "",
       headerBytes: 0,
       received: 0,
+      streamed: 0,
       finished: null,
       bodyBytes: 0,
     });
@@ -279,7 +295,7 @@ async function networkLog(context, page) {
     r.encoding = headers["content-encoding"] ?? "";
     r.contentType = headers["content-type"] ?? "";
     if (e.response.fromDiskCache) r.cache = "disk";
-    r.received = Math.max(r.received, e.response.encodedDataLength ?? 0);
+    r.received = e.response.encodedDataLength ?? 0;
   });
   cdp.on("Network.responseReceivedExtraInfo", (e) => {
     const r = get(e.requestId);
@@ -288,7 +304,7 @@ async function networkLog(context, page) {
   cdp.on("Network.dataReceived", (e) => {
     const r = get(e.requestId);
     if (!r) return;
-    r.received += e.encodedDataLength;
+    r.streamed += e.encodedDataLength;
     r.bodyBytes += e.dataLength;
   });
   cdp.on("Network.loadingFinished", (e) => {
@@ -304,21 +320,24 @@ async function networkLog(context, page) {
     /** The requests so far, after a moment for the last protocol events to arrive. */
     async snapshot() {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      return [...requests.values()].map((r) => ({
-        ...r,
-        bytes: r.finished ?? r.received,
-        open: r.finished === null,
-      }));
+      return [...requests.values()]
+        .filter((r) => /^https?:/.test(r.url))
+        .map((r) => ({ ...r, bytes: r.finished ?? openBytes(r), open: r.finished === null }));
     },
   };
 }
 
-// --- Lighthouse ------------------------------------------------------------------------------
+/**
+ * Bytes so far of a response still open. Chromium reports a stream's encoded bytes only when
+ * it ends; the SSE stream is sent uncompressed, so its decoded bytes are its bytes on the wire
+ * (plus the headers, counted at the response).
+ */
+function openBytes(r) {
+  const identity = r.encoding === "" || r.encoding === "identity";
+  return r.received + Math.max(r.streamed, identity ? r.bodyBytes : 0);
+}
 
-const PRESETS = [
-  ["mobile", []],
-  ["desktop", ["--preset=desktop"]],
-];
+// --- Lighthouse ------------------------------------------------------------------------------
 
 async function lighthouseAll(pages) {
   const results = {};
@@ -381,16 +400,34 @@ async function lighthouseOnce(url, flags) {
       tti: value("interactive"),
       warnings: lhr.runWarnings ?? [],
       version: lhr.lighthouseVersion,
-      chrome: lhr.environment?.hostUserAgent?.match(/Chrome\/(\S+)/)?.[1] ?? "",
+      lcpElement: nodes(lhr.audits["largest-contentful-paint-element"])[0] ?? "",
+      shifted: nodes(lhr.audits["layout-shifts"]),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** The elements an audit names (LCP element, layout-shift culprits), as short snippets. */
+function nodes(audit) {
+  const found = [];
+  const walk = (value) => {
+    if (!value || typeof value !== "object") return;
+    if (value.type === "node" && value.snippet) {
+      const text = (s) => s.replace(/\s+/g, " ").trim();
+      const label = value.nodeLabel && !value.snippet.includes(value.nodeLabel) ? ` "${text(value.nodeLabel)}"` : "";
+      found.push((text(value.snippet) + label).slice(0, 100));
+      return;
+    }
+    for (const v of Object.values(value)) walk(v);
+  };
+  walk(audit?.details);
+  return [...new Set(found)];
+}
+
 // --- the report ------------------------------------------------------------------------------
 
-function report({ server, pages, cold, warm, coldNet, warmNet, lighthouse }) {
+function report({ server, pages, chromiumVersion, cold, warm, coldNet, warmNet, lighthouse }) {
   const serverOrigin = pages.serverOrigin;
   const byWidget = (r) => {
     const u = new URL(r.url);
@@ -405,8 +442,12 @@ function report({ server, pages, cold, warm, coldNet, warmNet, lighthouse }) {
   const out = [];
   const line = (s = "") => out.push(s);
   line();
-  line(`widget in the browser: headless Chromium, loopback, host page on a second origin`);
+  line(`widget in the browser: headless Chromium ${chromiumVersion}, loopback, host page on a second origin`);
   line(`  server ${server.url}, host page ${pages.withWidget}`);
+  line(
+    `  machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} ` +
+      `(1 / 5 / 15 min) — timings grow with a busy machine`,
+  );
   line();
   line(`requests the widget makes until contact and notice are rendered (cold cache, run 1)`);
   line(`  bytes = transferred on the wire as Chromium counts it (headers + encoded body)`);
@@ -435,6 +476,10 @@ function report({ server, pages, cold, warm, coldNet, warmNet, lighthouse }) {
     line(`  ${pad(label, 50)}${pad(stat(cold.map((r) => r[key])), 27)}${stat(warm.map((r) => r[key]))}`);
   row("script loaded (responseEnd) → contact rendered", "contact");
   row("script loaded (responseEnd) → notice rendered", "notice");
+  line(`  of which, from script loaded:`);
+  row("  → wasm loaded (responseEnd)", "wasm");
+  row("  → help request sent (wasm compiled, mounted)", "helpStart");
+  row("  → help answer received (responseEnd)", "helpEnd");
   row("navigation start → script loaded (responseEnd)", "scriptResponseEnd");
   row("navigation start → contact rendered", "contactAbs");
   row("navigation start → notice rendered", "noticeAbs");
@@ -445,9 +490,10 @@ function report({ server, pages, cold, warm, coldNet, warmNet, lighthouse }) {
     const first = Object.values(lighthouse)[0].with[0];
     line();
     line(
-      `host demo page, Lighthouse ${first.version} (Chromium ${first.chrome}), performance only, ` +
+      `host demo page, Lighthouse ${first.version} (Chromium ${chromiumVersion}), performance only, ` +
         `median of ${LIGHTHOUSE_RUNS}, simulated throttling`,
     );
+    line(`  each figure is the median of its own ${LIGHTHOUSE_RUNS} values; mobile = Lighthouse's default (simulated slow 4G, 4× CPU), desktop = --preset=desktop`);
     line(`  ${pad("", 34)}${lpad("without widget", 16)}${lpad("with widget", 16)}${lpad("difference", 14)}`);
     for (const [preset, r] of Object.entries(lighthouse)) {
       const m = (side, key) => median(r[side].map((x) => x[key]));
@@ -463,6 +509,10 @@ function report({ server, pages, cold, warm, coldNet, warmNet, lighthouse }) {
       rowLh("Cumulative Layout Shift", "cls", (v, d) => (d && v >= 0 ? "+" : "") + v.toFixed(3));
       rowLh("Speed Index", "si", msf);
       rowLh("Time to Interactive", "tti", msf);
+      const lcp = new Set(r.with.map((x) => x.lcpElement).filter(Boolean));
+      line(`  ${preset}: LCP element with the widget: ${[...lcp].join(" | ") || "–"}`);
+      const shifted = new Set(r.with.flatMap((x) => x.shifted));
+      if (shifted.size) line(`  ${preset}: shifted with the widget: ${[...shifted].join(" | ")}`);
       const warnings = new Set([...r.with, ...r.without].flatMap((x) => x.warnings));
       for (const w of warnings) line(`  ${preset}: Lighthouse warning: ${w}`);
     }

@@ -148,6 +148,21 @@ for (const [name, attrs, lang, title] of [
     const widget = p.locator("anlaufstelle-hilfe");
     await widget.locator(".as-name").first().waitFor();
     if (title) assert.equal(await widget.locator(".as-title").innerText(), title);
+    // A notice of each weight, so their colours are checked in every language and theme.
+    for (const [kind, impact] of [["info", "none"], ["incident", "critical"]]) {
+      const created = await fetch(`${server.url}/api/v1/notices`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          kind,
+          impact,
+          regions: ["040110000000"],
+          content: { de: { title: `Hinweis ${kind} ${name}`, answers_kept: "unknown" } },
+        }),
+      });
+      assert.equal(created.status, 201);
+    }
+    await widget.locator(".as-notice.as-severe").first().waitFor();
     await widget.locator("summary").click();
     assert.deepEqual(await violations(p), []);
     await p.close();

@@ -22,7 +22,12 @@ let manifestStatus;
 let pages = 0;
 
 before(async () => {
-  [server, browser, host] = await Promise.all([startServer(), launchBrowser(), startHostServer()]);
+  // No minimum fill time for the contact form, so sending a message need not wait.
+  [server, browser, host] = await Promise.all([
+    startServer(["--min-fill-seconds", "0"]),
+    launchBrowser(),
+    startHostServer(),
+  ]);
   loader = `${server.url}/widget/v1/anlaufstelle.js`;
   const response = await fetch(`${server.url}/widget/manifest.json`);
   manifestStatus = response.status;
@@ -356,6 +361,41 @@ test("launcher: nothing loads before the click, the dialog traps focus, Escape r
   });
 });
 
+test("a launcher element removed and re-added opens with the contact again", async () => {
+  await usePage({}, async (page) => {
+    await page.goto(hostPage(`<div id="app"></div>${script({ mount: "manual" })}`));
+    await page.waitForFunction(() => customElements.get("anlaufstelle-hilfe") !== undefined);
+    await page.evaluate(
+      ([ars, leika]) => {
+        const el = document.createElement("anlaufstelle-hilfe");
+        el.setAttribute("mode", "launcher");
+        el.setAttribute("ars", ars);
+        el.setAttribute("leika", leika);
+        document.getElementById("app").append(el);
+      },
+      [BREMEN.ars, ELTERNGELD],
+    );
+    const widget = page.locator("anlaufstelle-hilfe");
+    await widget.locator("button.as-launcher").click();
+    await contact(widget, BREMEN).waitFor();
+    await page.keyboard.press("Escape");
+    await waitForEvent(page, "closed");
+
+    // A single-page app navigates away and back, keeping the element object.
+    // Two evaluations, two tasks: a real removal, not a move.
+    await page.evaluate(() => {
+      window.__launcher = document.querySelector("anlaufstelle-hilfe");
+      window.__launcher.remove();
+    });
+    assert.equal(await widget.count(), 0);
+    await page.evaluate(() => document.getElementById("app").append(window.__launcher));
+    await widget.locator("button.as-launcher").click();
+    await waitForEvent(page, "opened", { count: 2 });
+    await contact(widget, BREMEN).waitFor({ timeout: 5000 });
+    assert.equal(await widget.locator("dialog.as-dialog").evaluate((d) => d.open), true);
+  });
+});
+
 test("commands queued before the loader run, events reach the host, no global is patched", async () => {
   await usePage({}, async (page) => {
     await page.goto(
@@ -426,6 +466,29 @@ test("commands queued before the loader run, events reach the host, no global is
   });
 });
 
+test("a message sent through the contact form is announced with its reference and recipient", async () => {
+  await usePage({}, async (page) => {
+    await page.goto(hostPage(`<div id="help">${script({ ars: BREMEN.ars, leika: ELTERNGELD, "error-code": "E-4711" })}</div>`));
+    const widget = page.locator("anlaufstelle-hilfe");
+    await widget.getByRole("button", { name: "Nachricht schreiben" }).click();
+    await widget.getByLabel("Frage zum Antrag").check();
+    await widget.getByLabel("Ihre Nachricht").fill("Wie lange dauert die Bearbeitung?");
+    await widget.locator("#as-f-consent").check();
+    await widget.getByRole("button", { name: "Nachricht senden" }).click();
+    await widget.locator(".as-sent").waitFor();
+    await waitForEvent(page, "message-sent");
+    const [sent] = await events(page, "message-sent");
+    assert.equal(sent.target, "anlaufstelle-hilfe");
+    assert.deepEqual(Object.keys(sent.detail).sort(), ["recipient", "reference"]);
+    assert.ok(sent.detail.reference, JSON.stringify(sent.detail));
+    assert.ok(sent.detail.recipient, JSON.stringify(sent.detail));
+    // The same reference and recipient the citizen sees.
+    const shown = await widget.locator(".as-sent").innerText();
+    assert.ok(shown.includes(sent.detail.reference), `${shown} / ${sent.detail.reference}`);
+    assert.ok(shown.includes(sent.detail.recipient), `${shown} / ${sent.detail.recipient}`);
+  });
+});
+
 test("script mode under exactly the manifest's csp.script; without wasm-unsafe-eval the fallback shows", async () => {
   needManifest();
   await usePage({}, async (page) => {
@@ -459,7 +522,7 @@ test("script mode under exactly the manifest's csp.script; without wasm-unsafe-e
   });
 });
 
-test("iframe mode under exactly csp.iframe, and a bare iframe tag under csp.iframe_tag", async () => {
+test("iframe mode under exactly csp.iframe: the contact renders in the frame, which fits its content", async () => {
   needManifest();
   await usePage({}, async (page) => {
     await page.goto(
@@ -470,7 +533,7 @@ test("iframe mode under exactly csp.iframe, and a bare iframe tag under csp.ifra
     const frameElement = page.locator("anlaufstelle-hilfe iframe.as-frame");
     await frameElement.waitFor();
     assert.ok((await frameElement.getAttribute("src")).startsWith(`${server.url}/widget/`), "the frame is on the server's origin");
-    await contact(frameElement.contentFrame(), BREMEN).waitFor();
+    await contact(frameElement.contentFrame(), BREMEN).waitFor({ timeout: 10000 });
     await waitForEvent(page, "ready");
 
     // The frame grows to its content: taller than its minimum, and nothing cut off.
@@ -486,11 +549,42 @@ test("iframe mode under exactly csp.iframe, and a bare iframe tag under csp.ifra
       contentHeight,
     );
     assert.ok(await frame.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight), "no scrolling inside the frame");
+
+    // The JS API reaches the widget in the frame.
+    await page.evaluate((ars) => document.querySelector("anlaufstelle-hilfe").setRegion(ars), MUENCHEN.ars);
+    await contact(frameElement.contentFrame(), MUENCHEN).waitFor();
     assert.deepEqual(await violations(page), [], "host page");
     assert.deepEqual(await violations(frame), [], "frame page");
     assert.deepEqual(page.cspConsole, []);
   });
+});
 
+test("iframe mode: a slow frame gets the fallback first, then the contact replaces it", async () => {
+  needManifest();
+  await usePage({}, async (page) => {
+    const widget = page.locator("anlaufstelle-hilfe");
+    // The frame page is held back until the loader has shown its fallback (after 3 s).
+    const fallbackShown = widget.locator(".as-fallback").waitFor({ timeout: 5000 });
+    await page.route("**/widget/*/frame.html*", async (route) => {
+      await fallbackShown.catch(() => {});
+      await route.continue().catch(() => {});
+    });
+    await page.goto(
+      hostPage(script({ mode: "iframe", ars: BREMEN.ars, leika: ELTERNGELD }), {
+        headers: { "content-security-policy": manifest.csp.iframe },
+      }),
+    );
+    await fallbackShown;
+    await widget.getByRole("heading", { name: "Behördennummer 115", exact: true }).waitFor();
+    const frameElement = page.locator("anlaufstelle-hilfe iframe.as-frame");
+    await contact(frameElement.contentFrame(), BREMEN).waitFor({ timeout: 10000 });
+    await widget.locator(".as-fallback").waitFor({ state: "detached" });
+    await waitForEvent(page, "ready");
+  });
+});
+
+test("a bare <iframe> of the manifest's frame URL under exactly csp.iframe_tag renders the contact", async () => {
+  needManifest();
   await usePage({}, async (page) => {
     const src = `${manifest.frame.url}?ars=${BREMEN.ars}&leika=${ELTERNGELD}`;
     await page.goto(
@@ -499,7 +593,7 @@ test("iframe mode under exactly csp.iframe, and a bare iframe tag under csp.ifra
       }),
     );
     const frameElement = page.locator("iframe");
-    await contact(frameElement.contentFrame(), BREMEN).waitFor();
+    await contact(frameElement.contentFrame(), BREMEN).waitFor({ timeout: 10000 });
     const frame = await (await frameElement.elementHandle()).contentFrame();
     assert.deepEqual(await violations(page), [], "host page");
     assert.deepEqual(await violations(frame), [], "frame page");
@@ -545,16 +639,49 @@ test("the versioned loader with the manifest's integrity hash renders and is imm
   });
 });
 
+/** Computed styles of the widget's parts, for comparing a page with hostile CSS to a plain one. */
+function widgetStyles(widget) {
+  return widget.evaluate((host) => {
+    const root = host.shadowRoot;
+    const pick = (node, keys) => {
+      const style = getComputedStyle(node);
+      return Object.fromEntries(keys.map((k) => [k, style[k]]));
+    };
+    const text = ["fontSize", "fontFamily", "lineHeight", "color", "display", "textTransform", "fontWeight"];
+    const box = ["paddingTop", "paddingLeft", "borderTopWidth", "borderTopColor", "boxSizing", "marginTop", "backgroundColor"];
+    const button = [...root.querySelectorAll("button")].find((b) => b.textContent.includes("Nachricht schreiben"));
+    return {
+      host: { ...pick(host, ["display", "boxSizing", "paddingTop", "borderTopWidth"]), height: Math.round(host.getBoundingClientRect().height) },
+      section: pick(root.querySelector(".as-widget"), [...text, ...box]),
+      title: pick(root.querySelector(".as-title"), text),
+      name: pick(root.querySelector(".as-name"), text),
+      contact: pick(root.querySelector(".as-contact"), box),
+      list: pick(root.querySelector(".as-channels"), ["listStyleType", "paddingLeft", "marginTop"]),
+      link: pick(root.querySelector("a.as-link"), [...text, "textDecorationLine"]),
+      button: pick(button, [...text, ...box, "borderTopStyle", "cursor"]),
+    };
+  });
+}
+
 test("hostile global CSS of the host page does not reach into the widget", async () => {
+  const body = `<main><div id="help">${script({ ars: BREMEN.ars, leika: ELTERNGELD })}</div></main>`;
+  let plain;
+  await usePage({}, async (page) => {
+    await page.goto(hostPage(body));
+    const widget = page.locator("anlaufstelle-hilfe");
+    await contact(widget, BREMEN).waitFor();
+    await widget.getByRole("button", { name: "Nachricht schreiben" }).waitFor();
+    plain = await widgetStyles(widget);
+  });
   await usePage({}, async (page) => {
     await page.goto(
-      hostPage(`<main><div id="help">${script({ ars: BREMEN.ars, leika: ELTERNGELD })}</div></main>`, {
+      hostPage(body, {
         head: `<style>
           * { font-size: 30px !important; line-height: 1 !important; color: #f0f !important; box-sizing: content-box !important; }
           html { font-size: 8px !important; }
           div { padding: 40px !important; border: 3px solid red !important; }
           button { background: red !important; all: unset; }
-          h2 { text-transform: uppercase !important; display: none !important; }
+          h2, h3 { text-transform: uppercase !important; display: none !important; }
           a { color: #f0f !important; text-decoration: none !important; }
           ul, li { list-style: square !important; padding-left: 100px !important; margin: 0 !important; }
           section { display: none !important; }
@@ -563,47 +690,18 @@ test("hostile global CSS of the host page does not reach into the widget", async
     );
     const widget = page.locator("anlaufstelle-hilfe");
     await contact(widget, BREMEN).waitFor();
-    const open = widget.getByRole("button", { name: "Nachricht schreiben" });
-    await open.waitFor();
-    const styles = await widget.evaluate((host) => {
-      const root = host.shadowRoot;
-      const css = (sel) => getComputedStyle(root.querySelector(sel));
-      const title = css(".as-title");
-      const button = [...root.querySelectorAll("button")].find((b) => b.textContent.includes("Nachricht schreiben"));
-      const b = getComputedStyle(button);
-      const contactBox = css(".as-contact");
-      const link = css("a.as-link");
-      return {
-        titleSize: title.fontSize,
-        titleColor: title.color,
-        titleDisplay: title.display,
-        titleTransform: title.textTransform,
-        sectionDisplay: css(".as-widget").display,
-        lineHeight: css(".as-widget").lineHeight,
-        buttonBackground: b.backgroundColor,
-        buttonColor: b.color,
-        buttonPadding: b.paddingTop,
-        contactBorder: contactBox.borderTopWidth,
-        linkColor: link.color,
-        height: host.getBoundingClientRect().height,
-      };
-    });
+    await widget.getByRole("button", { name: "Nachricht schreiben" }).waitFor();
+    const hostile = await widgetStyles(widget);
     const magenta = "rgb(255, 0, 255)";
-    assert.equal(styles.titleSize, "20px");
-    assert.notEqual(styles.titleColor, magenta);
-    assert.notEqual(styles.titleDisplay, "none");
-    assert.equal(styles.titleTransform, "none");
-    assert.notEqual(styles.sectionDisplay, "none");
-    assert.equal(styles.lineHeight, "24px");
-    assert.notEqual(styles.buttonBackground, "rgb(255, 0, 0)");
-    assert.notEqual(styles.buttonBackground, "rgba(0, 0, 0, 0)");
-    assert.notEqual(styles.buttonColor, magenta);
-    assert.notEqual(styles.buttonPadding, "0px");
-    assert.equal(styles.contactBorder, "0px");
-    assert.notEqual(styles.linkColor, magenta);
-    assert.ok(styles.height > 100, `host height ${styles.height}`);
+    assert.equal(hostile.title.fontSize, "20px");
+    assert.notEqual(hostile.title.color, magenta);
+    assert.notEqual(hostile.link.color, magenta);
+    assert.notEqual(hostile.button.backgroundColor, "rgb(255, 0, 0)");
+    assert.notEqual(hostile.button.color, magenta);
+    assert.ok(hostile.host.height > 100, `host height ${hostile.host.height}`);
     assert.ok(await widget.isVisible());
-    assert.ok(await contact(widget, BREMEN).isVisible());
+    // Not just these: every style looked at is what it is on a page without such rules.
+    assert.deepEqual(hostile, plain);
   });
 });
 

@@ -88,7 +88,8 @@ class AnlaufstelleHilfe extends HTMLElement {
       this.#handle?.unmount();
       this.#frame?.remove();
       removeEventListener("message", this.#onMessage);
-      this.#handle = this.#frame = this.#root = undefined;
+      this.#handle = this.#frame = this.#root = this.#dialog = undefined;
+      this.#started = this.#frameReady = false;
       this.shadowRoot.replaceChildren();
     });
   }
@@ -233,6 +234,8 @@ class AnlaufstelleHilfe extends HTMLElement {
     for (const [key, value] of Object.entries(this.dataset)) params.set(key, value);
     const frame = el("iframe", "as-frame");
     frame.title = texts.fr;
+    // Shown once the widget inside reports ready; until then the loader's fallback may show.
+    frame.hidden = true;
     frame.src = new URL(`frame.html?${params}`, base).href;
     this.#frame = frame;
     this.#root.append(frame);
@@ -244,20 +247,21 @@ class AnlaufstelleHilfe extends HTMLElement {
         // The page's own layout decides; the frame grows with its content.
         frame.height = Math.ceil(data.height);
       } else if (data[MSG] === "event") {
+        let detail = data.detail;
         if (data.name === "ready") {
           this.#frameReady = true;
           clearTimeout(this.#timer);
-          this.#root.replaceChildren(frame);
+          // Drop the fallback, never the frame: re-inserting an iframe reloads it.
+          for (const node of [...this.#root.childNodes]) if (node !== frame) node.remove();
+          frame.hidden = false;
+          detail = { mode: "iframe" };
         }
-        this.#emit(data.name, data.detail);
+        this.#emit(data.name, detail);
       }
     };
     addEventListener("message", this.#onMessage);
     this.#timer = setTimeout(() => {
-      if (!this.#frameReady) {
-        this.#fallback();
-        this.#root.append(frame);
-      }
+      if (!this.#frameReady) this.#fallback();
     }, 3000);
   }
 
@@ -310,7 +314,9 @@ class AnlaufstelleHilfe extends HTMLElement {
       contact.append(box);
     }
     section.append(el("h2", "as-title", t.t), contact);
-    this.#root?.replaceChildren(section);
+    // In iframe mode the (still loading) frame stays where it is, behind the fallback.
+    if (this.#frame) this.#root?.prepend(section);
+    else this.#root?.replaceChildren(section);
   }
 }
 

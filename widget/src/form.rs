@@ -7,8 +7,8 @@
 //! The form token is fetched only when the citizen opens the form. One idempotency key per
 //! message makes double clicks and retries after a network error harmless.
 
-use crate::fetch_json;
 use crate::Env;
+use crate::fetch_json;
 use crate::i18n::{Lang, Texts, fill};
 use crate::json::{Decode, Out};
 use leptos::either::{Either, EitherOf3};
@@ -134,9 +134,7 @@ pub fn ContactForm(
             },
             lang: env.lang.api_tag().into(),
         };
-        let max_length = token
-            .get_untracked()
-            .map_or(4000, |token| token.max_length);
+        let max_length = token.get_untracked().map_or(4000, |token| token.max_length);
         phase.set(Phase::Sending);
         general.set(None);
         let url = post_url.clone();

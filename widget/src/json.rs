@@ -17,10 +17,7 @@ pub struct Obj(JsValue);
 impl Obj {
     /// Parses `text`; `None` unless it is a JSON object.
     pub fn parse(text: &str) -> Option<Obj> {
-        JSON::parse(text)
-            .ok()
-            .filter(JsValue::is_object)
-            .map(Obj)
+        JSON::parse(text).ok().filter(JsValue::is_object).map(Obj)
     }
 
     fn get(&self, key: &str) -> JsValue {

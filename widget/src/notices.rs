@@ -10,14 +10,14 @@
 //! one for major and critical incidents, a polite one for everything else.
 
 use crate::fetch_json;
-use crate::json::{self, Decode, Removed};
 use crate::i18n::fill;
+use crate::json::{self, Decode, Removed};
 use crate::time::{capitalise, day_phrase, split};
 use leptos::prelude::*;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use wire::{AnswersKept, Named, Impact, Notice, NoticeKind, NoticeList, NoticeState};
+use wire::{AnswersKept, Impact, Named, Notice, NoticeKind, NoticeList, NoticeState};
 
 /// Polling interval when streams are blocked.
 const POLL: Duration = Duration::from_secs(30);
@@ -72,7 +72,10 @@ pub fn NoticeBanner(
                 list.push(&item.into_value());
             }
         });
-        env.emit("notice-changed", crate::json::Out::new().set("notices", list).into_value());
+        env.emit(
+            "notice-changed",
+            crate::json::Out::new().set("notices", list).into_value(),
+        );
     });
 
     let urgent = move || {
@@ -261,7 +264,10 @@ fn NoticeCard(
             Some(capitalise(&if d1 == d2 {
                 fill(t.notice_window_same_day, &[&from, t1, t2])
             } else {
-                fill(t.notice_window, &[&from, t1, &day_phrase(d2, today, t).0, t2])
+                fill(
+                    t.notice_window,
+                    &[&from, t1, &day_phrase(d2, today, t).0, t2],
+                )
             }))
         }
         _ => None,

@@ -47,8 +47,8 @@ pub fn RegionPicker(
     };
 
     view! {
-        <form class="as-picker" role="search" aria-label=t.picker_label on:submit=on_submit novalidate>
-            <p class="as-intro">{t.picker_intro}</p>
+        <form class="as-picker" role="search" aria-labelledby="as-picker-intro" on:submit=on_submit novalidate>
+            <p class="as-intro" id="as-picker-intro">{t.picker_intro}</p>
             <label class="as-label" for="as-place">{t.picker_label}</label>
             <p class="as-hint" id="as-place-hint">{t.picker_hint}</p>
             {move || error.get().then(|| view! {

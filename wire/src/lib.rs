@@ -637,7 +637,10 @@ mod tests {
             assert_eq!(&serde_json::from_str::<T>(&json).unwrap(), value);
             assert_eq!(T::from_name(name), Some(*value));
             assert_eq!(value.name(), *name);
-            assert!(T::NAMES[..i].iter().all(|(_, v)| v != value), "{name} twice");
+            assert!(
+                T::NAMES[..i].iter().all(|(_, v)| v != value),
+                "{name} twice"
+            );
         }
         assert_eq!(T::from_name("no_such_variant"), None);
     }
@@ -730,7 +733,10 @@ pub trait Named: Copy + PartialEq + 'static {
 
     /// The variant called `name`, if any.
     fn from_name(name: &str) -> Option<Self> {
-        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
     }
 
     /// The wire name of this variant.
@@ -743,8 +749,10 @@ pub trait Named: Copy + PartialEq + 'static {
 }
 
 impl Named for ContactRole {
-    const NAMES: &'static [(&'static str, Self)] =
-        &[("primary", Self::Primary), ("alternative", Self::Alternative)];
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("primary", Self::Primary),
+        ("alternative", Self::Alternative),
+    ];
 }
 
 impl Named for RegionLevel {
@@ -791,8 +799,11 @@ impl Named for Weekday {
 }
 
 impl Named for AnswersKept {
-    const NAMES: &'static [(&'static str, Self)] =
-        &[("yes", Self::Yes), ("no", Self::No), ("unknown", Self::Unknown)];
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("yes", Self::Yes),
+        ("no", Self::No),
+        ("unknown", Self::Unknown),
+    ];
 }
 
 impl Named for NoticeKind {

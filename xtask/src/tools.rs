@@ -17,6 +17,17 @@ pub fn ensure_wasm_target() -> Result<()> {
     Ok(())
 }
 
+/// The standard library's source, for the lean widget build (`-Zbuild-std`). `false` when it
+/// is missing and cannot be installed; the caller then builds the stable way.
+pub fn ensure_rust_src() -> bool {
+    let installed =
+        output(cmd("rustup").args(["component", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim().starts_with("rust-src")) {
+        return true;
+    }
+    run(cmd("rustup").args(["component", "add", "rust-src"])).is_ok()
+}
+
 /// rustfmt and clippy, which minimal toolchain profiles leave out.
 pub fn ensure_rust_components() -> Result<()> {
     for (probe, component) in [("fmt", "rustfmt"), ("clippy", "clippy")] {

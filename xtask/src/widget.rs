@@ -14,21 +14,7 @@ pub fn dist_dir() -> PathBuf {
 
 /// Builds the widget into [`dist_dir`] and returns the paths of the JS loader and the wasm.
 pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // `cargo rustc --crate-type cdylib` rather than a cdylib+rlib crate type, which would
-    // silently turn LTO off.
-    run(cmd(cargo).args([
-        "rustc",
-        "-p",
-        "widget",
-        "--lib",
-        "--crate-type",
-        "cdylib",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "widget",
-    ]))?;
+    compile()?;
     let raw = target_dir().join("wasm32-unknown-unknown/widget/widget.wasm");
 
     let work = target_dir().join("widget-build");
@@ -112,6 +98,49 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
     }
     eprintln!("widget built into {}", dist.display());
     Ok((js, wasm))
+}
+
+/// Compiles the widget to wasm, preferring the lean build and falling back to the stable one.
+///
+/// The lean build rebuilds the standard library with `panic=immediate-abort`, without panic
+/// locations and without `Debug` formatting (`-Zbuild-std`, `-Zfmt-debug=none`,
+/// `-Zlocation-detail=none`): about 11 KB less brotli for the citizen. These are unstable
+/// options, enabled with `RUSTC_BOOTSTRAP`, and such options have broken between compiler
+/// releases before, so if the toolchain refuses (or `rust-src` cannot be installed), the
+/// ordinary stable build is used and the widget stays correct, just larger. Panics lose their
+/// messages in the lean build; the widget has none on purpose (see the `try_` accessors).
+pub fn compile() -> Result<&'static str> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // `cargo rustc --crate-type cdylib` rather than a cdylib+rlib crate type, which would
+    // silently turn LTO off.
+    let args = [
+        "rustc",
+        "-p",
+        "widget",
+        "--lib",
+        "--crate-type",
+        "cdylib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "widget",
+    ];
+    if std::env::var_os("ANLAUFSTELLE_STABLE_WIDGET").is_none() && tools::ensure_rust_src() {
+        let lean = run(cmd(&cargo)
+            .args(args)
+            .arg("-Zbuild-std=std,panic_abort")
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none",
+            ));
+        match lean {
+            Ok(()) => return Ok("lean"),
+            Err(e) => eprintln!("warning: lean widget build failed ({e}); building the stable way"),
+        }
+    }
+    run(cmd(&cargo).args(args))?;
+    Ok("stable")
 }
 
 fn write_twin(file: &Path, ext: &str, bytes: &[u8]) -> Result<()> {
