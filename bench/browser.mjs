@@ -451,16 +451,17 @@ function report({ server, pages, chromiumVersion, cold, warm, coldNet, warmNet, 
   line();
   line(`requests the widget makes until contact and notice are rendered (cold cache, run 1)`);
   line(`  bytes = transferred on the wire as Chromium counts it (headers + encoded body)`);
-  line(`  ${pad("request", 58)}${lpad("status", 7)}${lpad("encoding", 10)}${lpad("bytes", 10)}`);
   const widgetCold = coldNet.filter(byWidget);
+  const w = Math.max(40, ...widgetCold.map((r) => short(r.url).length + 2));
+  line(`  ${pad("request", w)}${lpad("status", 7)}${lpad("encoding", 10)}${lpad("bytes", 10)}`);
   for (const r of widgetCold) {
     const note = r.open ? "  (stream, still open)" : "";
-    line(`  ${pad(short(r.url), 58)}${lpad(r.status, 7)}${lpad(r.encoding || "none", 10)}${lpad(num(r.bytes), 10)}${note}`);
+    line(`  ${pad(short(r.url), w)}${lpad(r.status, 7)}${lpad(r.encoding || "none", 10)}${lpad(num(r.bytes), 10)}${note}`);
   }
   const sum = (rs) => rs.reduce((t, r) => t + r.bytes, 0);
   const staticBytes = sum(widgetCold.filter(isStatic));
   const apiBytes = sum(widgetCold.filter((r) => !isStatic(r)));
-  line(`  ${pad("total", 58)}${lpad("", 17)}${lpad(num(staticBytes + apiBytes), 10)}`);
+  line(`  ${pad("total", w)}${lpad("", 17)}${lpad(num(staticBytes + apiBytes), 10)}`);
   line(`    static (loader + wasm)  ${num(staticBytes)} B`);
   line(`    API (JSON + SSE)        ${num(apiBytes)} B`);
   const host = coldNet.filter((r) => !byWidget(r));

@@ -1,4 +1,4 @@
-// Texts the loader shows before (or without) the wasm widget; same wording as widget/src/i18n.rs.
+// Texts the loader shows before (or without) the wasm widget; same wording as texts/src/lib.rs.
 // t title, ld loading, st fallback status, nm 115 name, ph phone label, hh hours heading,
 // dy/dl days short/long (<abbr title>), hr hours, alt fallback alternative heading,
 // btn launcher button, x close button, fr iframe title.

@@ -9,11 +9,11 @@
 
 use crate::Env;
 use crate::fetch_json;
-use crate::i18n::{Lang, Texts, fill};
 use crate::json::{Decode, Out};
 use leptos::either::{Either, EitherOf3};
 use leptos::html::{Div, H3, Textarea};
 use leptos::prelude::*;
+use texts::{Lang, Texts, fill};
 use wasm_bindgen::prelude::*;
 use wire::{ErrorBody, FieldError, FormToken, MessageAccepted, MessageContext, MessageRequest};
 

@@ -10,18 +10,17 @@
 
 mod contact;
 mod form;
-pub mod i18n;
 mod json;
 mod notices;
 mod picker;
 mod time;
 
 use contact::{Fallback, Levels};
-use i18n::{Lang, Texts};
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use notices::NoticeBanner;
 use picker::RegionPicker;
+use texts::{Lang, Texts};
 use wasm_bindgen::prelude::*;
 use wire::HelpResponse;
 

@@ -10,11 +10,11 @@
 //! one for major and critical incidents, a polite one for everything else.
 
 use crate::fetch_json;
-use crate::i18n::fill;
 use crate::json::{self, Decode, Removed};
 use crate::time::{capitalise, day_phrase, split};
 use leptos::prelude::*;
 use std::time::Duration;
+use texts::fill;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use wire::{AnswersKept, Impact, Named, Notice, NoticeKind, NoticeList, NoticeState};

@@ -2,10 +2,10 @@
 //! by PLZ or place name, and a list of candidates to choose from (a PLZ can span several
 //! Gemeinden, so the citizen always chooses).
 
-use crate::i18n::fill;
 use crate::{encode, fetch_json};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use texts::fill;
 use wire::RegionSearch;
 
 /// What the last search gave.

@@ -2,7 +2,7 @@
 //! phrases in the widget's language. The server already did the time-zone work; the widget only reads the
 //! digits, so it needs no time-zone data of its own.
 
-use crate::i18n::Texts;
+use texts::Texts;
 use wire::Weekday;
 
 /// `YYYY-MM-DD` and `HH:MM` of an RFC 3339 string such as `2026-11-23T18:00:00+01:00`.

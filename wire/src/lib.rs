@@ -613,115 +613,6 @@ pub struct ErrorBody {
     pub fields: Vec<FieldError>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn h(day: Weekday, opens: &str, closes: &str) -> WeeklyHours {
-        WeeklyHours {
-            day,
-            opens: opens.into(),
-            closes: closes.into(),
-        }
-    }
-
-    /// Every name in a [`Named`] table is the one serde writes and reads, and no variant is
-    /// listed twice.
-    fn names_match_serde<T>()
-    where
-        T: Named + Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
-    {
-        for (i, (name, value)) in T::NAMES.iter().enumerate() {
-            let json = format!("\"{name}\"");
-            assert_eq!(serde_json::to_string(value).unwrap(), json);
-            assert_eq!(&serde_json::from_str::<T>(&json).unwrap(), value);
-            assert_eq!(T::from_name(name), Some(*value));
-            assert_eq!(value.name(), *name);
-            assert!(
-                T::NAMES[..i].iter().all(|(_, v)| v != value),
-                "{name} twice"
-            );
-        }
-        assert_eq!(T::from_name("no_such_variant"), None);
-    }
-
-    #[test]
-    fn named_tables_agree_with_serde() {
-        names_match_serde::<ContactRole>();
-        names_match_serde::<RegionLevel>();
-        names_match_serde::<SupportLevel>();
-        names_match_serde::<ChannelKind>();
-        names_match_serde::<Weekday>();
-        names_match_serde::<AnswersKept>();
-        names_match_serde::<NoticeKind>();
-        names_match_serde::<NoticeState>();
-        names_match_serde::<Impact>();
-    }
-
-    #[test]
-    fn weekdays_with_equal_hours_form_one_run() {
-        let hours: Vec<_> = [
-            Weekday::Fri,
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-        ]
-        .into_iter()
-        .map(|d| h(d, "08:00", "18:00"))
-        .collect();
-        let runs = group_hours(&hours);
-        assert_eq!(runs.len(), 1);
-        assert_eq!((runs[0].first, runs[0].last), (Weekday::Mon, Weekday::Fri));
-    }
-
-    #[test]
-    fn a_gap_or_different_hours_start_a_new_run() {
-        let hours = vec![
-            h(Weekday::Mon, "08:00", "12:00"),
-            h(Weekday::Mon, "13:00", "16:00"),
-            h(Weekday::Tue, "08:00", "12:00"),
-            h(Weekday::Tue, "13:00", "16:00"),
-            h(Weekday::Thu, "08:00", "12:00"),
-            h(Weekday::Thu, "13:00", "16:00"),
-            h(Weekday::Fri, "08:00", "12:00"),
-        ];
-        let runs = group_hours(&hours);
-        let summary: Vec<_> = runs
-            .iter()
-            .map(|r| (r.first, r.last, r.times.len()))
-            .collect();
-        assert_eq!(
-            summary,
-            vec![
-                (Weekday::Mon, Weekday::Tue, 2),
-                (Weekday::Thu, Weekday::Thu, 2),
-                (Weekday::Fri, Weekday::Fri, 1),
-            ]
-        );
-    }
-
-    #[test]
-    fn channel_kinds_map_to_xzufi_codes() {
-        assert_eq!(ChannelKind::Email.xzufi_code(), "01");
-        assert_eq!(ChannelKind::Phone.xzufi_code(), "02");
-        assert_eq!(ChannelKind::Fax.xzufi_code(), "04");
-        assert_eq!(ChannelKind::Web.xzufi_code(), "09");
-    }
-
-    #[test]
-    fn help_response_uses_snake_case_enums_on_the_wire() {
-        let json = serde_json::to_value(Channel {
-            kind: ChannelKind::ContactForm,
-            value: "https://example.org".into(),
-            label: None,
-        })
-        .expect("serialises");
-        assert_eq!(json["kind"], "contact_form");
-        assert!(json.get("label").is_none());
-    }
-}
-
 /// The names the variants of a wire enum travel under, for decoders that do without serde.
 ///
 /// The widget decodes JSON with the browser's own `JSON.parse` instead of serde to stay small
@@ -834,4 +725,116 @@ impl Named for Impact {
         ("major", Self::Major),
         ("critical", Self::Critical),
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(day: Weekday, opens: &str, closes: &str) -> WeeklyHours {
+        WeeklyHours {
+            day,
+            opens: opens.into(),
+            closes: closes.into(),
+        }
+    }
+
+    /// Every name in a [`Named`] table is the one serde writes and reads, and no variant is
+    /// listed twice.
+    fn names_match_serde<T>()
+    where
+        T: Named + Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        for (i, (name, value)) in T::NAMES.iter().enumerate() {
+            let json = format!("\"{name}\"");
+            assert_eq!(serde_json::to_string(value).expect("serialises"), json);
+            assert_eq!(
+                &serde_json::from_str::<T>(&json).expect("deserialises"),
+                value
+            );
+            assert_eq!(T::from_name(name), Some(*value));
+            assert_eq!(value.name(), *name);
+            assert!(
+                T::NAMES[..i].iter().all(|(_, v)| v != value),
+                "{name} twice"
+            );
+        }
+        assert_eq!(T::from_name("no_such_variant"), None);
+    }
+
+    #[test]
+    fn named_tables_agree_with_serde() {
+        names_match_serde::<ContactRole>();
+        names_match_serde::<RegionLevel>();
+        names_match_serde::<SupportLevel>();
+        names_match_serde::<ChannelKind>();
+        names_match_serde::<Weekday>();
+        names_match_serde::<AnswersKept>();
+        names_match_serde::<NoticeKind>();
+        names_match_serde::<NoticeState>();
+        names_match_serde::<Impact>();
+    }
+
+    #[test]
+    fn weekdays_with_equal_hours_form_one_run() {
+        let hours: Vec<_> = [
+            Weekday::Fri,
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+        ]
+        .into_iter()
+        .map(|d| h(d, "08:00", "18:00"))
+        .collect();
+        let runs = group_hours(&hours);
+        assert_eq!(runs.len(), 1);
+        assert_eq!((runs[0].first, runs[0].last), (Weekday::Mon, Weekday::Fri));
+    }
+
+    #[test]
+    fn a_gap_or_different_hours_start_a_new_run() {
+        let hours = vec![
+            h(Weekday::Mon, "08:00", "12:00"),
+            h(Weekday::Mon, "13:00", "16:00"),
+            h(Weekday::Tue, "08:00", "12:00"),
+            h(Weekday::Tue, "13:00", "16:00"),
+            h(Weekday::Thu, "08:00", "12:00"),
+            h(Weekday::Thu, "13:00", "16:00"),
+            h(Weekday::Fri, "08:00", "12:00"),
+        ];
+        let runs = group_hours(&hours);
+        let summary: Vec<_> = runs
+            .iter()
+            .map(|r| (r.first, r.last, r.times.len()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (Weekday::Mon, Weekday::Tue, 2),
+                (Weekday::Thu, Weekday::Thu, 2),
+                (Weekday::Fri, Weekday::Fri, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn channel_kinds_map_to_xzufi_codes() {
+        assert_eq!(ChannelKind::Email.xzufi_code(), "01");
+        assert_eq!(ChannelKind::Phone.xzufi_code(), "02");
+        assert_eq!(ChannelKind::Fax.xzufi_code(), "04");
+        assert_eq!(ChannelKind::Web.xzufi_code(), "09");
+    }
+
+    #[test]
+    fn help_response_uses_snake_case_enums_on_the_wire() {
+        let json = serde_json::to_value(Channel {
+            kind: ChannelKind::ContactForm,
+            value: "https://example.org".into(),
+            label: None,
+        })
+        .expect("serialises");
+        assert_eq!(json["kind"], "contact_form");
+        assert!(json.get("label").is_none());
+    }
 }
