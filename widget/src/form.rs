@@ -97,16 +97,6 @@ pub fn ContactForm(
         }
     };
 
-    let error_for = move |field: &'static str| {
-        move || {
-            errors
-                .get()
-                .into_iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message)
-        }
-    };
-
     let post_url = format!("{api_base}api/v1/messages");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -197,13 +187,18 @@ pub fn ContactForm(
 
     let max = move || token.get().map(|t| t.max_length).unwrap_or(4000);
     let privacy = move || token.get().map(|t| t.privacy_url).unwrap_or_default();
+    // The hint (may be empty) plus, while there is one, the field's error.
     let described = move |hint: &'static str, field: &'static str| {
         move || {
+            let mut ids = hint.to_string();
             if errors.get().iter().any(|e| e.field == field) {
-                format!("{hint} as-err-{field}")
-            } else {
-                hint.to_string()
+                if !ids.is_empty() {
+                    ids.push(' ');
+                }
+                ids.push_str("as-err-");
+                ids.push_str(field);
             }
+            ids
         }
     };
     let invalid = move |field: &'static str| {
@@ -265,9 +260,9 @@ pub fn ContactForm(
                         </div>
 
                         <fieldset class="as-fieldset"
-                            aria-describedby=move || if errors.get().iter().any(|e| e.field == "category") { "as-err-category" } else { "" }>
+                            aria-describedby=described("", "category")>
                             <legend class="as-label">{t.form_category_legend}</legend>
-                            {move || error_for("category")().map(|m| view! { <p class="as-error" id="as-err-category"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
+                            <ErrorText errors field="category" />
                             {[("question", t.form_category_question), ("technical", t.form_category_technical), ("accessibility", t.form_category_accessibility)]
                                 .into_iter()
                                 .map(|(value, label)| view! {
@@ -286,7 +281,7 @@ pub fn ContactForm(
                         <p class="as-hint" id="as-hint-message">
                             {t.form_message_hint}
                         </p>
-                        {move || error_for("message")().map(|m| view! { <p class="as-error" id="as-err-message"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
+                        <ErrorText errors field="message" />
                         <textarea id="as-f-message" class="as-input as-textarea" rows="5" node_ref=textarea
                             aria-describedby=described("as-hint-message as-count", "message")
                             aria-invalid=invalid("message")
@@ -298,7 +293,7 @@ pub fn ContactForm(
 
                         <label class="as-label" for="as-f-reply_email">{t.form_email_label}</label>
                         <p class="as-hint" id="as-hint-email">{t.form_email_hint}</p>
-                        {move || error_for("reply_email")().map(|m| view! { <p class="as-error" id="as-err-reply_email"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
+                        <ErrorText errors field="reply_email" />
                         <input id="as-f-reply_email" class="as-input" type="email" autocomplete="email"
                             aria-describedby=described("as-hint-email", "reply_email")
                             aria-invalid=invalid("reply_email")
@@ -311,9 +306,9 @@ pub fn ContactForm(
                         </label>
 
                         <label class="as-label" for="as-f-name">{t.form_name_label}</label>
-                        {move || error_for("name")().map(|m| view! { <p class="as-error" id="as-err-name"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
+                        <ErrorText errors field="name" />
                         <input id="as-f-name" class="as-input" type="text" autocomplete="name"
-                            aria-describedby=move || if errors.get().iter().any(|e| e.field == "name") { "as-err-name" } else { "" }
+                            aria-describedby=described("", "name")
                             aria-invalid=invalid("name")
                             prop:value=move || name.get()
                             on:input=move |ev| name.set(event_target_value(&ev)) />
@@ -326,10 +321,10 @@ pub fn ContactForm(
                                 on:input=move |ev| honeypot.set(event_target_value(&ev)) />
                         </div>
 
-                        {move || error_for("consent")().map(|m| view! { <p class="as-error" id="as-err-consent"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
+                        <ErrorText errors field="consent" />
                         <label class="as-choice as-consent">
                             <input id="as-f-consent" type="checkbox"
-                                aria-describedby=move || if errors.get().iter().any(|e| e.field == "consent") { "as-err-consent" } else { "" }
+                                aria-describedby=described("", "consent")
                                 aria-invalid=invalid("consent")
                                 prop:checked=move || consent.get()
                                 on:change=move |ev| consent.set(event_target_checked(&ev)) />
@@ -347,6 +342,30 @@ pub fn ContactForm(
                 }),
             }}
         </div>
+    }
+}
+
+/// The error message of one field, if it has one, referenced by the field's
+/// `aria-describedby` as `as-err-{field}`.
+#[component]
+fn ErrorText(
+    /// The server's field errors.
+    errors: RwSignal<Vec<FieldError>>,
+    /// The field.
+    field: &'static str,
+) -> impl IntoView {
+    move || {
+        errors
+            .get()
+            .into_iter()
+            .find(|e| e.field == field)
+            .map(|e| {
+                view! {
+                    <p class="as-error" id=format!("as-err-{field}")>
+                        <span aria-hidden="true">"⚠ "</span>{e.message}
+                    </p>
+                }
+            })
     }
 }
 

@@ -78,30 +78,35 @@ pub fn NoticeBanner(
         );
     });
 
-    let urgent = move || {
-        notices
-            .get()
-            .into_iter()
-            .filter(|n| n.kind == NoticeKind::Incident && n.impact >= Impact::Major)
-            .collect::<Vec<_>>()
-    };
-    let other = move || {
-        notices
-            .get()
-            .into_iter()
-            .filter(|n| !(n.kind == NoticeKind::Incident && n.impact >= Impact::Major))
-            .collect::<Vec<_>>()
-    };
     view! {
-        <div class="as-notices" aria-live="assertive" aria-atomic="false">
-            <For each=urgent key=|n| (n.id.clone(), n.updated_at.clone()) let:notice>
-                <NoticeCard notice />
-            </For>
-        </div>
-        <div class="as-notices" aria-live="polite" aria-atomic="false">
-            <For each=other key=|n| (n.id.clone(), n.updated_at.clone()) let:notice>
-                <NoticeCard notice />
-            </For>
+        <LiveList notices urgent=true />
+        <LiveList notices urgent=false />
+    }
+}
+
+/// One live region with the notices of one urgency: major and critical incidents are
+/// announced assertively, everything else politely.
+///
+/// A plain list rather than a keyed `<For>` (smaller wasm): updating it in place rewrites only
+/// the text that changed, so screen readers announce the change and not the whole list again.
+#[component]
+fn LiveList(
+    /// All notices shown.
+    notices: RwSignal<Vec<Notice>>,
+    /// Which of them this region holds.
+    urgent: bool,
+) -> impl IntoView {
+    let live = if urgent { "assertive" } else { "polite" };
+    view! {
+        <div class="as-notices" aria-live=live aria-atomic="false">
+            {move || {
+                notices
+                    .get()
+                    .into_iter()
+                    .filter(|n| (n.kind == NoticeKind::Incident && n.impact >= Impact::Major) == urgent)
+                    .map(|notice| view! { <NoticeCard notice /> })
+                    .collect_view()
+            }}
         </div>
     }
 }
