@@ -67,6 +67,22 @@ try {
   await widget.screenshot({ path });
   console.log(`wrote ${path}`);
   await page.close();
+
+  // The entry page with banner and launcher, the launcher opened, at desktop and phone widths.
+  for (const [name, viewport] of [
+    ["launcher-desktop", { width: 1280, height: 800 }],
+    ["launcher-phone", { width: 390, height: 844 }],
+  ]) {
+    const page = await browser.newPage({ viewport });
+    await page.goto(`${server.url}/demo/start.html`);
+    const launcher = page.locator("anlaufstelle-hilfe[mode=launcher]");
+    await launcher.locator(".as-launcher").click();
+    await launcher.locator(".as-dialog .as-name").first().waitFor();
+    const path = join(outDir, `screenshot-${name}.png`);
+    await page.screenshot({ path });
+    console.log(`wrote ${path}`);
+    await page.close();
+  }
 } finally {
   await browser.close();
   await server.stop();

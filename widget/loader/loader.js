@@ -184,7 +184,10 @@ class AnlaufstelleHilfe extends HTMLElement {
     close.setAttribute("aria-label", texts.x);
     this.#root = el("div");
     this.#root.lang = pickLang(this.#lang) === "en" ? "en" : "de";
-    dialog.append(close, this.#root);
+    // The close button sits in a bar that stays at the top while the panel scrolls.
+    const bar = el("div", "as-dialog-bar");
+    bar.append(close);
+    dialog.append(bar, this.#root);
     shadow.replaceChildren(button, dialog);
     this.#dialog = dialog;
 
