@@ -6,6 +6,8 @@ use axum::http::HeaderValue;
 use axum::http::{Method, header};
 use axum::response::Redirect;
 use axum::routing::{get, patch, post};
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -72,6 +74,16 @@ pub fn router(state: AppState) -> Router {
         .route("/demo/{file}", get(assets::get_demo_asset))
         .route("/", get(|| async { Redirect::temporary("/demo/") }))
         .fallback(api::not_found)
+        // JSON, HTML and feeds go out compressed (a help answer: 6 KB → about 1 KB). Brotli
+        // level 4 is cheap per request. The predicate leaves out small bodies and
+        // Server-Sent Events (compression would hold events back); the widget's files come
+        // precompressed with their own Content-Encoding and are passed through untouched.
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(CompressionLevel::Precise(4)),
+        )
         .layer(cors)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

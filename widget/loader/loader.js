@@ -155,6 +155,16 @@ class AnlaufstelleHilfe extends HTMLElement {
   #start() {
     this.#started = true;
     const root = this.#root;
+    // Until the widget is there: its heading and a loading status, not an empty box.
+    if (this.#mode !== "banner") {
+      const t = this.#texts;
+      const section = el("section", "as-widget");
+      section.setAttribute("aria-label", t.t);
+      const status = el("p", "as-status", t.ld);
+      status.setAttribute("role", "status");
+      section.append(el("h2", "as-title", t.t), status);
+      root.replaceChildren(section);
+    }
     // Never an empty box: the built-in fallback shows if the widget is not there in 3 s; a late
     // widget still replaces it.
     this.#timer = setTimeout(() => this.#fallback(), 3000);

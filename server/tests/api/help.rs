@@ -224,3 +224,52 @@ async fn cors_answers_any_origin_by_default_and_only_configured_portals_when_set
     let refused = limited.request(request("https://evil.example")).await;
     assert!(refused.headers.get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn answers_are_brotli_compressed_for_browsers_that_accept_it() {
+    let app = TestApp::with_sample_data().await.at(MONDAY_MORNING);
+    let uri = format!("/api/v1/help?ars=040110000000&leika={ELTERNGELD}");
+    let plain = app.get(&uri).await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    let res = app
+        .request(
+            Request::get(&uri)
+                .header("accept-encoding", "gzip, deflate, br")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header("content-encoding"), "br");
+    let mut json = Vec::new();
+    brotli::BrotliDecompress(&mut res.body.as_slice(), &mut json).expect("valid brotli");
+    assert_eq!(json, plain.body, "the same answer, compressed");
+    assert!(
+        res.body.len() * 3 < plain.body.len(),
+        "{} bytes compressed vs {} plain",
+        res.body.len(),
+        plain.body.len()
+    );
+}
+
+#[tokio::test]
+async fn the_notice_stream_is_never_compressed() {
+    use tower::ServiceExt as _;
+    let app = TestApp::with_sample_data().await;
+    // Only the head: the stream itself never ends.
+    let response = anlaufstelle::app(app.state.clone())
+        .oneshot(
+            Request::get("/api/v1/notices/stream?ars=040110000000")
+                .header("accept-encoding", "br, gzip")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("router is infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers().get("content-type").map(|v| v.as_bytes()),
+        Some(&b"text/event-stream"[..])
+    );
+    assert!(response.headers().get("content-encoding").is_none());
+}
