@@ -169,6 +169,19 @@ for (const [name, attrs, lang, title] of [
   });
 }
 
+test("in forced colours (Windows high contrast) the widget keeps its boundaries and has no violations", async () => {
+  const p = await page(`data-ars="040110000000" data-leika="99041006017000"`);
+  const widget = p.locator("anlaufstelle-hilfe");
+  await widget.locator(".as-name").first().waitFor();
+  const border = () => widget.locator(".as-widget").evaluate((el) => getComputedStyle(el).borderTopWidth);
+  assert.equal(await border(), "4px");
+  await p.emulateMedia({ forcedColors: "active", reducedMotion: "reduce" });
+  // The forced-colours rules apply: a thin system-coloured frame instead of the accent bar.
+  assert.equal(await border(), "1px");
+  assert.deepEqual(await violations(p), []);
+  await p.close();
+});
+
 test("the check sees into the widget's shadow root: a planted violation is reported", async () => {
   const page = await demo();
   await page.evaluate(() => {
