@@ -871,6 +871,7 @@ test("theming through the documented custom properties and theme=dark", async ()
               --anlaufstelle-radius: 0px;
               --anlaufstelle-z-index: 7;
             }
+            #dark anlaufstelle-hilfe { --anlaufstelle-min-height: 70em; }
           </style>`,
         },
       ),
@@ -895,6 +896,10 @@ test("theming through the documented custom properties and theme=dark", async ()
     const darkLook = await look(dark);
     assert.equal(darkLook.bg, "rgb(22, 25, 29)");
     assert.equal(darkLook.fg, "rgb(242, 242, 242)");
+    // Room reserved by the host (against layout shift) holds although :host resets everything.
+    assert.equal(await dark.evaluate((el) => getComputedStyle(el).minHeight), `${70 * 16}px`);
+    assert.ok((await dark.boundingBox()).height >= 70 * 16);
+    assert.equal(await themed.evaluate((el) => getComputedStyle(el).minHeight), "0px");
     const launcher = page.locator("anlaufstelle-hilfe[mode=launcher] button.as-launcher");
     await launcher.waitFor();
     assert.deepEqual(
