@@ -5,7 +5,7 @@
 // hostile CSS and patched globals, an unreachable server, languages, reflow and theming.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, startHostServer, startServer, unusedUrl } from "./support.mjs";
+import { launchBrowser, operator, startHostServer, startServer, unusedUrl } from "./support.mjs";
 
 const BREMEN = { ars: "040110000000", contact: "Behördennummer 115 – Bürgertelefon Bremen" };
 const MUENCHEN = { ars: "091620000000", contact: "Bürgerservice München" };
@@ -162,17 +162,6 @@ function watchStreams(page) {
       });
     },
   };
-}
-
-async function operator(method, path, body) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = await response.json();
-  assert.ok(response.ok, JSON.stringify(json));
-  return json;
 }
 
 function needManifest() {
@@ -426,7 +415,7 @@ test("commands queued before the loader run, events reach the host, no global is
     assert.equal(await widget.getAttribute("data-error-code"), "E-2");
 
     // A notice raised by an operator is announced to the host page.
-    const notice = await operator("POST", "/api/v1/notices", {
+    const notice = await operator(server, "POST", "/api/v1/notices", {
       kind: "info",
       impact: "minor",
       services: [ELTERNGELD],
@@ -444,7 +433,7 @@ test("commands queued before the loader run, events reach the host, no global is
       });
       assert.equal(changed.target, "anlaufstelle-hilfe");
     } finally {
-      await operator("PATCH", `/api/v1/notices/${notice.id}`, { state: "resolved" });
+      await operator(server, "PATCH", `/api/v1/notices/${notice.id}`, { state: "resolved" });
     }
     await page.waitForFunction(
       (id) => {

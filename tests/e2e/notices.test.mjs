@@ -3,7 +3,7 @@
 // is resolved; banner mode shows notices only.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, startServer } from "./support.mjs";
+import { launchBrowser, operator, startServer } from "./support.mjs";
 
 let server;
 let browser;
@@ -17,17 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function operator(method, path, body) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = await response.json();
-  assert.ok(response.ok, JSON.stringify(json));
-  return json;
-}
 
 const critical = {
   kind: "incident",
@@ -53,7 +42,7 @@ test("a notice raised while the form is open appears live, is announced, and goe
   await widget.getByRole("heading", { name: "Behördennummer 115 – Bürgertelefon Bremen" }).waitFor();
   await streamOpen;
 
-  const notice = await operator("POST", "/api/v1/notices", critical);
+  const notice = await operator(server, "POST", "/api/v1/notices", critical);
   const title = widget.getByRole("heading", { name: critical.content.de.title });
   await title.waitFor();
   const region = await title.evaluate((el) => el.closest("[aria-live]")?.getAttribute("aria-live"));
@@ -64,12 +53,12 @@ test("a notice raised while the form is open appears live, is announced, and goe
   assert.match(text, /Ihre bisherigen Eingaben bleiben erhalten\./);
   assert.match(text, /Stattdessen: Rufen Sie die Behördennummer 115 an\./);
 
-  await operator("PATCH", `/api/v1/notices/${notice.id}`, { state: "identified", impact: "minor" });
+  await operator(server, "PATCH", `/api/v1/notices/${notice.id}`, { state: "identified", impact: "minor" });
   await widget.getByText("Störung – Ursache gefunden · leicht eingeschränkt").waitFor();
   const politeNow = await title.evaluate((el) => el.closest("[aria-live]")?.getAttribute("aria-live"));
   assert.equal(politeNow, "polite", "a minor incident no longer interrupts");
 
-  await operator("PATCH", `/api/v1/notices/${notice.id}`, { state: "resolved" });
+  await operator(server, "PATCH", `/api/v1/notices/${notice.id}`, { state: "resolved" });
   await title.waitFor({ state: "detached" });
   // The page was never reloaded: the contact stayed on screen all along.
   assert.equal(await page.evaluate(() => performance.getEntriesByType("navigation").length), 1);
@@ -77,7 +66,7 @@ test("a notice raised while the form is open appears live, is announced, and goe
 });
 
 test("banner mode shows only the notices, for portal entry pages", async () => {
-  const notice = await operator("POST", "/api/v1/notices", {
+  const notice = await operator(server, "POST", "/api/v1/notices", {
     ...critical,
     impact: "minor",
     content: { de: { ...critical.content.de, title: "Hinweis für Bremen" } },
@@ -90,7 +79,7 @@ test("banner mode shows only the notices, for portal entry pages", async () => {
   const widget = page.locator("anlaufstelle-hilfe");
   await widget.getByRole("heading", { name: "Hinweis für Bremen" }).waitFor();
   assert.equal(await widget.getByRole("heading", { name: "Wer kann mir helfen?" }).count(), 0);
-  await operator("PATCH", `/api/v1/notices/${notice.id}`, { state: "resolved" });
+  await operator(server, "PATCH", `/api/v1/notices/${notice.id}`, { state: "resolved" });
   await widget.getByRole("heading", { name: "Hinweis für Bremen" }).waitFor({ state: "detached" });
   await page.close();
 });

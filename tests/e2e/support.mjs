@@ -1,5 +1,6 @@
 // Shared helpers for the browser tests: start the real server binary on a free port with a
 // fresh SQLite database, and launch Debian's Chromium through playwright-core.
+import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -47,6 +48,18 @@ export async function startServer(extraArgs = []) {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Calls the operator API of `server` with its token; asserts success and returns the JSON. */
+export async function operator(server, method, path, body) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  assert.ok(response.ok, JSON.stringify(json));
+  return json;
 }
 
 /** Headless Debian Chromium with the flags this machine needs (no background networking). */
