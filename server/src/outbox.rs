@@ -186,53 +186,6 @@ pub struct MessageSummary {
     pub purged_at: Option<String>,
 }
 
-/// A message as the intake would store it, for tests of delivery alone
-/// ([`Db::enqueue_for_test`]). The default is a question about Elterngeld from Bremen, routed
-/// to the sample data's Elterngeldstelle, received at 2026-11-23 10:15 in Berlin.
-#[doc(hidden)]
-#[derive(Debug, Clone)]
-pub struct NewTestMessage {
-    pub idempotency_key: String,
-    pub received_at: Timestamp,
-    pub category: String,
-    pub leika: Option<String>,
-    pub ars: Option<String>,
-    pub form_step: Option<String>,
-    pub error_code: Option<String>,
-    pub page_path: Option<String>,
-    pub body: String,
-    pub reply_email: Option<String>,
-    pub sender_name: Option<String>,
-    pub wants_confirmation: bool,
-    pub recipient_email: String,
-    pub recipient_contact: String,
-    pub recipient_name: String,
-    pub routing_reason: String,
-}
-
-impl Default for NewTestMessage {
-    fn default() -> Self {
-        Self {
-            idempotency_key: crate::hex::random(12),
-            received_at: Timestamp::constant(1_795_425_300, 0),
-            category: "question".into(),
-            leika: Some("99041006017000".into()),
-            ars: Some("040110000000".into()),
-            form_step: None,
-            error_code: None,
-            page_path: None,
-            body: "Wann wird mein Antrag bearbeitet?".into(),
-            reply_email: None,
-            sender_name: None,
-            wants_confirmation: false,
-            recipient_email: "elterngeld@example.bremen.de".into(),
-            recipient_contact: "hb-elterngeld".into(),
-            recipient_name: "Elterngeldstelle Bremen".into(),
-            routing_reason: "Elterngeldstelle für Bremen (Leistung Elterngeld)".into(),
-        }
-    }
-}
-
 /// What an admin's retry found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requeue {

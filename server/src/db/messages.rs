@@ -45,6 +45,36 @@ pub struct NewMessage {
     pub routing_reason: String,
 }
 
+impl NewMessage {
+    /// A message as the intake would store it, for tests of delivery alone
+    /// ([`Db::enqueue_for_test`]): a question about Elterngeld from Bremen, routed to the
+    /// sample data's Elterngeldstelle, received at 2026-11-23 10:15 in Berlin, with a fresh
+    /// idempotency key.
+    #[doc(hidden)]
+    pub fn example() -> Self {
+        Self {
+            idempotency_key: crate::hex::random(12),
+            request_hash: "test".into(),
+            received_at: Timestamp::constant(1_795_425_300, 0),
+            category: "question".into(),
+            leika: Some("99041006017000".into()),
+            ars: Some("040110000000".into()),
+            form_step: None,
+            error_code: None,
+            page_path: None,
+            lang: "de".into(),
+            body: "Wann wird mein Antrag bearbeitet?".into(),
+            reply_email: None,
+            sender_name: None,
+            wants_confirmation: false,
+            recipient_email: "elterngeld@example.bremen.de".into(),
+            recipient_contact: "hb-elterngeld".into(),
+            recipient_name: "Elterngeldstelle Bremen".into(),
+            routing_reason: "Elterngeldstelle für Bremen (Leistung Elterngeld)".into(),
+        }
+    }
+}
+
 /// What storing a message did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {

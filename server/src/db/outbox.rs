@@ -4,10 +4,9 @@
 //! Times are stored as RFC 3339 text, but not always with the same number of fractional digits,
 //! so text order is not time order: every comparison goes through `julianday()`.
 
+use super::messages::NewMessage;
 use super::{Db, DbError};
-use crate::outbox::{
-    ConfirmationStatus, MessageStatus, MessageSummary, NewTestMessage, OutgoingMessage, Requeue,
-};
+use crate::outbox::{ConfirmationStatus, MessageStatus, MessageSummary, OutgoingMessage, Requeue};
 use jiff::Timestamp;
 use sqlx::Row as _;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
@@ -112,30 +111,9 @@ impl Db {
     /// Writes a queued message the way the intake does, for tests of delivery alone; returns
     /// its reference (`AS-<year>-<row id, 6 digits>`).
     #[doc(hidden)]
-    pub async fn enqueue_for_test(&self, m: &NewTestMessage) -> Result<String, DbError> {
+    pub async fn enqueue_for_test(&self, m: &NewMessage) -> Result<String, DbError> {
         // The intake's own insert, so tests of delivery store messages exactly as it does.
-        let stored = self
-            .insert_message(&crate::db::messages::NewMessage {
-                idempotency_key: m.idempotency_key.clone(),
-                request_hash: "test".into(),
-                received_at: m.received_at,
-                category: m.category.clone(),
-                leika: m.leika.clone(),
-                ars: m.ars.clone(),
-                form_step: m.form_step.clone(),
-                error_code: m.error_code.clone(),
-                page_path: m.page_path.clone(),
-                lang: "de".into(),
-                body: m.body.clone(),
-                reply_email: m.reply_email.clone(),
-                sender_name: m.sender_name.clone(),
-                wants_confirmation: m.wants_confirmation,
-                recipient_email: m.recipient_email.clone(),
-                recipient_contact: m.recipient_contact.clone(),
-                recipient_name: m.recipient_name.clone(),
-                routing_reason: m.routing_reason.clone(),
-            })
-            .await?;
+        let stored = self.insert_message(m).await?;
         match stored {
             crate::db::messages::Stored::Created { reference } => Ok(reference),
             crate::db::messages::Stored::Existing(existing) => Ok(existing.reference),
@@ -416,9 +394,9 @@ mod tests {
             .expect("database opens");
         let at: Timestamp = "2026-11-23T09:00:00.5Z".parse().expect("timestamp");
         let reference = db
-            .enqueue_for_test(&NewTestMessage {
+            .enqueue_for_test(&NewMessage {
                 received_at: at,
-                ..NewTestMessage::default()
+                ..NewMessage::example()
             })
             .await
             .expect("stored");

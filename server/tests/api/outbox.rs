@@ -8,7 +8,8 @@
 
 use crate::TestApp;
 use anlaufstelle::cli::MessageArgs;
-use anlaufstelle::outbox::{self, Mailer, NewTestMessage};
+use anlaufstelle::db::messages::NewMessage;
+use anlaufstelle::outbox::{self, Mailer};
 use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
@@ -224,10 +225,10 @@ fn at(text: &str) -> Timestamp {
     text.parse().expect("RFC 3339 timestamp")
 }
 
-/// When [`NewTestMessage::default`] is received.
+/// When [`NewMessage::example`] is received.
 const RECEIVED: &str = "2026-11-23T09:15:00Z";
 
-async fn enqueue(app: &TestApp, message: NewTestMessage) -> String {
+async fn enqueue(app: &TestApp, message: NewMessage) -> String {
     app.state
         .db
         .enqueue_for_test(&message)
@@ -368,7 +369,7 @@ async fn without_a_reply_address_the_office_is_told_that_no_answer_is_possible()
     let dir = tempfile::tempdir().expect("temp dir");
     let mut sink = Sink::start_in(dir.path()).await;
     let app = app(Some(sink.url()), 10).await;
-    let reference = enqueue(&app, NewTestMessage::default()).await;
+    let reference = enqueue(&app, NewMessage::example()).await;
     outbox::deliver_due(&app.state, &mailer(&sink.url()), at(RECEIVED))
         .await
         .expect("pass");
@@ -396,7 +397,7 @@ async fn while_smtp_is_down_a_message_stays_queued_with_backoff_and_arrives_exac
     let url = smtp_url(port);
     let app = app(Some(url.clone()), 10).await;
     let mailer = mailer(&url);
-    let reference = enqueue(&app, NewTestMessage::default()).await;
+    let reference = enqueue(&app, NewMessage::example()).await;
 
     let t0 = at(RECEIVED);
     let pass = outbox::deliver_due(&app.state, &mailer, t0)
@@ -469,7 +470,7 @@ async fn after_max_attempts_a_message_is_dead_listed_for_admins_and_an_admin_ret
     let dir = tempfile::tempdir().expect("temp dir");
     let down = smtp_url(free_port());
     let app = app(Some(down.clone()), 2).await;
-    let reference = enqueue(&app, NewTestMessage::default()).await;
+    let reference = enqueue(&app, NewMessage::example()).await;
     let mut now = at(RECEIVED);
     let mut dead = Vec::new();
     for _ in 0..2 {
@@ -603,12 +604,12 @@ async fn the_citizen_gets_a_confirmation_without_the_message_text_after_delivery
     let app = app(Some(sink.url()), 10).await;
     let reference = enqueue(
         &app,
-        NewTestMessage {
+        NewMessage {
             body: "Meine Steuer-ID ist 12 345 678 901.".into(),
             reply_email: Some("erika@example.org".into()),
             sender_name: Some("Erika Mustermann".into()),
             wants_confirmation: true,
-            ..NewTestMessage::default()
+            ..NewMessage::example()
         },
     )
     .await;
@@ -654,10 +655,10 @@ async fn a_refused_confirmation_is_recorded_and_leaves_the_delivery_alone() {
     let app = app(Some(sink.url()), 10).await;
     let reference = enqueue(
         &app,
-        NewTestMessage {
+        NewMessage {
             reply_email: Some("erika@unreachable.example".into()),
             wants_confirmation: true,
-            ..NewTestMessage::default()
+            ..NewMessage::example()
         },
     )
     .await;
@@ -685,7 +686,7 @@ async fn a_mailbox_the_smtp_server_refuses_counts_as_a_failed_attempt() {
     let dir = tempfile::tempdir().expect("temp dir");
     let sink = Sink::start(&dir.path().join("mail"), 0, &["example.bremen.de"]).await;
     let app = app(Some(sink.url()), 10).await;
-    let reference = enqueue(&app, NewTestMessage::default()).await;
+    let reference = enqueue(&app, NewMessage::example()).await;
     let pass = outbox::deliver_due(&app.state, &mailer(&sink.url()), at(RECEIVED))
         .await
         .expect("pass");
@@ -731,10 +732,10 @@ async fn a_reply_address_with_a_line_break_never_reaches_a_mail() {
     // nothing is sent.
     let reference = enqueue(
         &app,
-        NewTestMessage {
+        NewMessage {
             reply_email: Some("erika@example.org\r\nBcc: victim@example.net".into()),
             wants_confirmation: true,
-            ..NewTestMessage::default()
+            ..NewMessage::example()
         },
     )
     .await;
@@ -758,12 +759,12 @@ async fn purging_after_the_retention_period_removes_personal_data_and_keeps_the_
     let dir = tempfile::tempdir().expect("temp dir");
     let sink = Sink::start_in(dir.path()).await;
     let app = app(Some(sink.url()), 10).await;
-    let personal = NewTestMessage {
+    let personal = NewMessage {
         body: "Ich heiße Erika und wohne in der Musterstraße 1.".into(),
         reply_email: Some("erika@example.org".into()),
         sender_name: Some("Erika Mustermann".into()),
         form_step: Some("Schritt 2".into()),
-        ..NewTestMessage::default()
+        ..NewMessage::example()
     };
     let delivered = enqueue(&app, personal.clone()).await;
     let delivered_at = at("2026-11-23T10:00:00Z");
@@ -774,7 +775,7 @@ async fn purging_after_the_retention_period_removes_personal_data_and_keeps_the_
     // Still waiting for delivery: kept whole, however old.
     let waiting = enqueue(
         &app,
-        NewTestMessage {
+        NewMessage {
             received_at: at("2026-11-24T09:00:00Z"),
             idempotency_key: "purge-test-waiting".into(),
             ..personal
@@ -853,7 +854,7 @@ async fn the_worker_wakes_on_a_committed_message_and_delivers_it() {
 #[tokio::test]
 async fn without_an_smtp_server_the_worker_stops_and_messages_stay_queued() {
     let app = app(None, 10).await;
-    let reference = enqueue(&app, NewTestMessage::default()).await;
+    let reference = enqueue(&app, NewMessage::example()).await;
     tokio::time::timeout(Duration::from_secs(5), outbox::run(app.state.clone()))
         .await
         .expect("the worker returns at once");
