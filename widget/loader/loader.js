@@ -43,6 +43,17 @@ function el(tag, cls, text) {
   return node;
 }
 
+// The `lang` attribute for a language tag: Leichte Sprache is German.
+const htmlLang = (tag) => (pickLang(tag) === "en" ? "en" : "de");
+
+// The widget's frame as the loader builds it before (or without) the wasm: heading + content.
+function panel(t, ...content) {
+  const section = el("section", "as-widget");
+  section.setAttribute("aria-label", t.t);
+  section.append(el("h2", "as-title", t.t), ...content);
+  return section;
+}
+
 class AnlaufstelleHilfe extends HTMLElement {
   static observedAttributes = ["ars"];
 
@@ -72,7 +83,7 @@ class AnlaufstelleHilfe extends HTMLElement {
       this.#buildLauncher(shadow, texts);
     } else {
       this.#root = el("div");
-      this.#root.lang = pickLang(this.#lang) === "en" ? "en" : "de";
+      this.#root.lang = htmlLang(this.#lang);
       shadow.replaceChildren(this.#root);
       if (mode === "iframe") this.#startFrame(texts);
       else this.#start();
@@ -158,12 +169,9 @@ class AnlaufstelleHilfe extends HTMLElement {
     // Until the widget is there: its heading and a loading status, not an empty box.
     if (this.#mode !== "banner") {
       const t = this.#texts;
-      const section = el("section", "as-widget");
-      section.setAttribute("aria-label", t.t);
       const status = el("p", "as-status", t.ld);
       status.setAttribute("role", "status");
-      section.append(el("h2", "as-title", t.t), status);
-      root.replaceChildren(section);
+      root.replaceChildren(panel(t, status));
     }
     // Never an empty box: the built-in fallback shows if the widget is not there in 3 s; a late
     // widget still replaces it.
@@ -193,7 +201,7 @@ class AnlaufstelleHilfe extends HTMLElement {
     close.type = "button";
     close.setAttribute("aria-label", texts.x);
     this.#root = el("div");
-    this.#root.lang = pickLang(this.#lang) === "en" ? "en" : "de";
+    this.#root.lang = htmlLang(this.#lang);
     // The close button sits in a bar that stays at the top while the panel scrolls.
     const bar = el("div", "as-dialog-bar");
     bar.append(close);
@@ -287,8 +295,6 @@ class AnlaufstelleHilfe extends HTMLElement {
   // The same content the widget shows when its server is unreachable, built without the widget.
   #fallback() {
     const t = this.#texts;
-    const section = el("section", "as-widget");
-    section.setAttribute("aria-label", t.t);
     const channels = (items) => {
       const list = el("ul", "as-channels");
       for (const [label, text, href] of items) {
@@ -326,7 +332,7 @@ class AnlaufstelleHilfe extends HTMLElement {
       box.append(channels(alt));
       contact.append(box);
     }
-    section.append(el("h2", "as-title", t.t), contact);
+    const section = panel(t, contact);
     // In iframe mode the (still loading) frame stays where it is, behind the fallback.
     if (this.#frame) this.#root?.prepend(section);
     else this.#root?.replaceChildren(section);
@@ -395,7 +401,7 @@ function frameMain() {
   const page = new CSSStyleSheet();
   page.replaceSync("body{margin:0}");
   document.adoptedStyleSheets = [page];
-  document.documentElement.lang = pickLang(host.getAttribute("lang")) === "en" ? "en" : "de";
+  document.documentElement.lang = htmlLang(host.getAttribute("lang"));
   const tell = (message) => parent.postMessage({ [MSG]: message.type, ...message }, "*");
   for (const name of ["ready", "opened", "closed", "message-sent", "notice-changed"]) {
     host.addEventListener(`${MSG}:${name}`, (event) => tell({ type: "event", name, detail: event.detail }));
