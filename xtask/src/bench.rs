@@ -16,23 +16,24 @@
 //!   total; time from the loader's arrival to contact and notice rendered, cold and warm cache;
 //!   the host demo page's Lighthouse performance with and without the widget.
 //!
-//! `cargo xtask bench browser` runs only the browser figures (`BENCH_RUNS`, default 7, and
+//! `cargo xtask bench size` prints only the widget's transfer size (the quick loop when
+//! working on it); `cargo xtask bench browser` runs only the browser figures (`BENCH_RUNS`, default 7, and
 //! `BENCH_LIGHTHOUSE_RUNS`, default 3, 0 = no Lighthouse, set the repetitions).
 
 use crate::{cmd, run as run_command, tools, widget};
 use anyhow::{Result, bail};
 
 pub fn run(args: &[String]) -> Result<()> {
-    let browser_only = match args {
-        [] => false,
-        [only] if only == "browser" => true,
-        _ => bail!("usage: cargo xtask bench [browser]"),
+    let only = match args {
+        [] => None,
+        [only] if only == "browser" || only == "size" => Some(only.as_str()),
+        _ => bail!("usage: cargo xtask bench [browser|size]"),
     };
     tools::ensure_wasm_target()?;
     let bindgen = tools::ensure_wasm_bindgen()?;
     tools::ensure_npm_packages()?;
     let (js, wasm) = widget::build(&bindgen)?;
-    if browser_only {
+    if only == Some("browser") {
         return browser();
     }
 
@@ -72,6 +73,9 @@ pub fn run(args: &[String]) -> Result<()> {
         fmt(total.2)
     );
     println!();
+    if only == Some("size") {
+        return Ok(());
+    }
 
     browser()?;
 

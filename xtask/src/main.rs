@@ -5,7 +5,7 @@
 //! | `build`      | the widget (size profile → wasm-bindgen → wasm-opt → esbuild → precompressed) and the self-contained release server binary |
 //! | `run [ARGS]` | `build`, then serve the demo on <http://127.0.0.1:8080/demo/> with sample data; extra arguments go to `anlaufstelle serve` |
 //! | `test`       | every check and test: fmt, clippy (native and wasm), unit and API tests, end-to-end tests in headless Chromium |
-//! | `bench [browser]` | print the figures the project tracks (widget transfer size, …); `browser`: only the figures measured in Chromium |
+//! | `bench [browser\|size]` | print the figures the project tracks (widget transfer size, …); `browser`: only the figures measured in Chromium; `size`: only the widget's transfer size |
 //! | `screenshot` | write `docs/screenshot-*.png` of the demo page, as a citizen sees it |
 //! | `e2e`        | only the browser tests (widget and debug server rebuilt first) — the quick loop |
 //!

@@ -26,6 +26,13 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
 
     let optimised = work.join("widget.opt.wasm");
     run(cmd(tools::npm_bin("wasm-opt"))
+        // Leptos always links server_fn's browser client, whose wasm-streams dependency exports
+        // three JS classes the widget never uses; dropping the exports lets -Oz drop their code
+        // (about 3 KB brotli). See `prune_glue` for the JS side.
+        .args([
+            "--remove-exports",
+            &format!("--pass-arg=remove-exports@{UNUSED_EXPORTS}"),
+        ])
         .args(["-Oz", "--converge", "--strip-producers", "--strip-debug"])
         // The features rustc enables by default for wasm32-unknown-unknown.
         .args([
@@ -69,6 +76,12 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
         .args(["--minify", "--target=chrome100,firefox100,safari15"])
         .arg(format!("--outfile={}", css.display())))?;
 
+    let glue = pkg.join("widget.pruned.js");
+    std::fs::write(
+        &glue,
+        prune_glue(&std::fs::read_to_string(pkg.join("widget.js"))?),
+    )?;
+
     let js = dist.join("anlaufstelle.js");
     run(cmd(tools::npm_bin("esbuild"))
         .arg("widget/loader/loader.js")
@@ -81,7 +94,7 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
         ])
         .arg(format!(
             "--alias:widget-pkg={}",
-            pkg.join("widget.js").display()
+            glue.display()
         ))
         .arg(format!("--alias:widget-css={}", css.display()))
         .arg("--loader:.css=text")
@@ -98,6 +111,25 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
     }
     eprintln!("widget built into {}", dist.display());
     Ok((js, wasm))
+}
+
+/// The wasm exports nobody calls (a wasm-opt wildcard): wasm-streams' `IntoUnderlyingSink`,
+/// `…Source` and `…ByteSource`.
+const UNUSED_EXPORTS: &str = "*intounderlying*";
+
+/// Lets esbuild drop the JS classes of exports the widget does not use.
+///
+/// wasm-bindgen's glue gives every exported class a `FinalizationRegistry` and a
+/// `Symbol.dispose` alias, both side effects in esbuild's eyes, so unused classes stayed in the
+/// bundle. Marking the registries pure and skipping the aliases (the loader never uses
+/// `using`) makes them unused code. If a future glue looks different, nothing is replaced and
+/// the bundle is merely larger.
+fn prune_glue(glue: &str) -> String {
+    glue.replace(
+        "new FinalizationRegistry(",
+        "/* @__PURE__ */ new FinalizationRegistry(",
+    )
+    .replace("\nif (Symbol.dispose) ", "\nif (false) ")
 }
 
 /// Compiles the widget to wasm, preferring the lean build and falling back to the stable one.
