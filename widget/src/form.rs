@@ -6,12 +6,17 @@
 //! by colour alone, and after sending the reference is shown in a focused status message.
 //! The form token is fetched only when the citizen opens the form. One idempotency key per
 //! message makes double clicks and retries after a network error harmless.
+//!
+//! Written for size, like the rest of the widget: the fields are uncontrolled (the browser
+//! keeps what the citizen typed; it is read once, with `FormData`, when the message is sent),
+//! and the three text fields share one component, so the wasm carries one copy of their
+//! rendering code.
 
 use crate::Env;
 use crate::fetch_json;
 use crate::json::{Decode, Out};
 use leptos::either::{Either, EitherOf3};
-use leptos::html::{Div, H3, Textarea};
+use leptos::html::{Div, H3};
 use leptos::prelude::*;
 use texts::{Lang, Texts, fill};
 use wasm_bindgen::prelude::*;
@@ -60,20 +65,14 @@ pub fn ContactForm(
     let t = env.t;
     let phase = RwSignal::new(Phase::Closed);
     let token = RwSignal::new(None::<FormToken>);
-    let category = RwSignal::new(String::new());
-    let text = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let receipt = RwSignal::new(false);
-    let consent = RwSignal::new(false);
-    let honeypot = RwSignal::new(String::new());
+    // Characters in the message field, for the counter.
+    let count = RwSignal::new(0usize);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let general = RwSignal::new(None::<String>);
     // One key per message, kept across retries so the server stores it once.
     let key = StoredValue::new(new_key());
     let summary = NodeRef::<Div>::new();
     let done = NodeRef::<Div>::new();
-    let textarea = NodeRef::<Textarea>::new();
     let heading = NodeRef::<H3>::new();
 
     let token_url = format!("{api_base}api/v1/messages/token");
@@ -89,11 +88,7 @@ pub fn ContactForm(
             phase.set(Phase::Open);
             fetch_token();
             // The button that opened the form is gone; continue at the form's heading.
-            request_animation_frame(move || {
-                if let Some(h) = heading.get_untracked() {
-                    let _ = h.focus();
-                }
-            });
+            focus_next_frame(heading);
         }
     };
 
@@ -103,16 +98,25 @@ pub fn ContactForm(
         if matches!(phase.get_untracked(), Phase::Sending) {
             return;
         }
+        let Some(data) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            .and_then(|form| web_sys::FormData::new_with_form(&form).ok())
+        else {
+            return;
+        };
+        let value = |name: &str| data.get(name).as_string().unwrap_or_default();
+        let given = |name: &str| Some(value(name)).filter(|v| !v.trim().is_empty());
         let request = MessageRequest {
             token: token.get_untracked().map(|t| t.token).unwrap_or_default(),
             idempotency_key: key.get_value(),
-            category: category.get_untracked(),
-            message: text.get_untracked(),
-            reply_email: Some(email.get_untracked()).filter(|e| !e.trim().is_empty()),
-            name: Some(name.get_untracked()).filter(|n| !n.trim().is_empty()),
-            consent: consent.get_untracked(),
-            website: honeypot.get_untracked(),
-            wants_confirmation: receipt.get_untracked(),
+            category: value("category"),
+            message: value("message"),
+            reply_email: given("reply_email"),
+            name: given("name"),
+            consent: data.has("consent"),
+            website: value("website"),
+            wants_confirmation: data.has("wants_confirmation"),
             context: MessageContext {
                 leika: Some(leika.clone()).filter(|l| !l.is_empty()),
                 ars: Some(ars.clone()).filter(|a| !a.is_empty()),
@@ -142,11 +146,7 @@ pub fn ContactForm(
                     errors.set(Vec::new());
                     phase.set(Phase::Sent(accepted));
                     // Screen readers continue at the confirmation.
-                    request_animation_frame(move || {
-                        if let Some(el) = done.get_untracked() {
-                            let _ = el.focus();
-                        }
-                    });
+                    focus_next_frame(done);
                 }
                 Err(problem) => {
                     phase.set(Phase::Open);
@@ -175,11 +175,7 @@ pub fn ContactForm(
                             general.set(Some(message));
                         }
                     }
-                    request_animation_frame(move || {
-                        if let Some(el) = summary.get_untracked() {
-                            let _ = el.focus();
-                        }
-                    });
+                    focus_next_frame(summary);
                 }
             }
         });
@@ -187,29 +183,7 @@ pub fn ContactForm(
 
     let max = move || token.get().map(|t| t.max_length).unwrap_or(4000);
     let privacy = move || token.get().map(|t| t.privacy_url).unwrap_or_default();
-    // The hint (may be empty) plus, while there is one, the field's error.
-    let described = move |hint: &'static str, field: &'static str| {
-        move || {
-            let mut ids = hint.to_string();
-            if errors.get().iter().any(|e| e.field == field) {
-                if !ids.is_empty() {
-                    ids.push(' ');
-                }
-                ids.push_str("as-err-");
-                ids.push_str(field);
-            }
-            ids
-        }
-    };
-    let invalid = move |field: &'static str| {
-        move || {
-            errors
-                .get()
-                .iter()
-                .any(|e| e.field == field)
-                .then_some("true")
-        }
-    };
+    let sending = move || matches!(phase.get(), Phase::Sending);
 
     view! {
         <div class="as-form-block">
@@ -259,89 +233,150 @@ pub fn ContactForm(
                             }}
                         </div>
 
-                        <fieldset class="as-fieldset"
-                            aria-describedby=described("", "category")>
+                        <fieldset class="as-fieldset" aria-describedby=described(errors, String::new(), "category")>
                             <legend class="as-label">{t.form_category_legend}</legend>
                             <ErrorText errors field="category" />
                             {[("question", t.form_category_question), ("technical", t.form_category_technical), ("accessibility", t.form_category_accessibility)]
                                 .into_iter()
                                 .map(|(value, label)| view! {
                                     <label class="as-choice">
-                                        <input type="radio" name="as-category" value=value
-                                            id=(value == "question").then_some("as-f-category")
-                                            prop:checked=move || category.get() == value
-                                            on:change=move |_| category.set(value.to_string()) />
+                                        <input type="radio" name="category" value=value
+                                            id=(value == "question").then_some("as-f-category") />
                                         {label}
                                     </label>
                                 })
                                 .collect_view()}
                         </fieldset>
 
-                        <label class="as-label" for="as-f-message">{t.form_message_label}</label>
-                        <p class="as-hint" id="as-hint-message">
-                            {t.form_message_hint}
-                        </p>
-                        <ErrorText errors field="message" />
-                        <textarea id="as-f-message" class="as-input as-textarea" rows="5" node_ref=textarea
-                            aria-describedby=described("as-hint-message as-count", "message")
-                            aria-invalid=invalid("message")
-                            prop:value=move || text.get()
-                            on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        <TextField field="message" label=t.form_message_label hint=t.form_message_hint
+                            kind="textarea" autocomplete="off" errors count />
                         <p class="as-count" id="as-count">
-                            {move || fill(t.form_counter, &[&text.get().chars().count().to_string(), &max().to_string()])}
+                            {move || fill(t.form_counter, &[&count.get().to_string(), &max().to_string()])}
                         </p>
 
-                        <label class="as-label" for="as-f-reply_email">{t.form_email_label}</label>
-                        <p class="as-hint" id="as-hint-email">{t.form_email_hint}</p>
-                        <ErrorText errors field="reply_email" />
-                        <input id="as-f-reply_email" class="as-input" type="email" autocomplete="email"
-                            aria-describedby=described("as-hint-email", "reply_email")
-                            aria-invalid=invalid("reply_email")
-                            prop:value=move || email.get()
-                            on:input=move |ev| email.set(event_target_value(&ev)) />
+                        <TextField field="reply_email" label=t.form_email_label hint=t.form_email_hint
+                            kind="email" autocomplete="email" errors count />
                         <label class="as-choice">
-                            <input type="checkbox" prop:checked=move || receipt.get()
-                                on:change=move |ev| receipt.set(event_target_checked(&ev)) />
+                            <input type="checkbox" name="wants_confirmation" />
                             {t.form_receipt}
                         </label>
 
-                        <label class="as-label" for="as-f-name">{t.form_name_label}</label>
-                        <ErrorText errors field="name" />
-                        <input id="as-f-name" class="as-input" type="text" autocomplete="name"
-                            aria-describedby=described("", "name")
-                            aria-invalid=invalid("name")
-                            prop:value=move || name.get()
-                            on:input=move |ev| name.set(event_target_value(&ev)) />
+                        <TextField field="name" label=t.form_name_label hint=""
+                            kind="text" autocomplete="name" errors count />
 
                         // People never see this field; bots fill it in.
                         <div class="as-hp" aria-hidden="true">
                             <label for="as-f-website">"Website"</label>
-                            <input id="as-f-website" type="text" tabindex="-1" autocomplete="off"
-                                prop:value=move || honeypot.get()
-                                on:input=move |ev| honeypot.set(event_target_value(&ev)) />
+                            <input id="as-f-website" name="website" type="text" tabindex="-1" autocomplete="off" />
                         </div>
 
                         <ErrorText errors field="consent" />
                         <label class="as-choice as-consent">
-                            <input id="as-f-consent" type="checkbox"
-                                aria-describedby=described("", "consent")
-                                aria-invalid=invalid("consent")
-                                prop:checked=move || consent.get()
-                                on:change=move |ev| consent.set(event_target_checked(&ev)) />
+                            <input id="as-f-consent" name="consent" type="checkbox"
+                                aria-describedby=described(errors, String::new(), "consent")
+                                aria-invalid=invalid(errors, "consent") />
                             <span>
                                 {t.form_consent}
                                 <a class="as-link" href=privacy target="_blank" rel="noopener">{t.form_privacy}</a>
                             </span>
                         </label>
 
-                        <button type="submit" class="as-button"
-                            aria-disabled=move || matches!(phase.get(), Phase::Sending).then_some("true")>
-                            {move || if matches!(phase.get(), Phase::Sending) { t.form_sending } else { t.form_send }}
+                        <button type="submit" class="as-button" aria-disabled=move || sending().then_some("true")>
+                            {move || if sending() { t.form_sending } else { t.form_send }}
                         </button>
                     </form>
                 }),
             }}
         </div>
+    }
+}
+
+/// A labelled text field with its hint and error, as `textarea` (`kind = "textarea"`) or
+/// `input` of that type. The control's `name` is the server's field name, its `id`
+/// `as-f-{field}`, which the error summary links to.
+#[component]
+fn TextField(
+    /// The server's field name.
+    field: &'static str,
+    /// The visible label.
+    label: &'static str,
+    /// Shown below the label and tied to the control; may be empty.
+    hint: &'static str,
+    /// `textarea`, or the input's type.
+    kind: &'static str,
+    /// The control's `autocomplete`.
+    autocomplete: &'static str,
+    /// The server's field errors.
+    errors: RwSignal<Vec<FieldError>>,
+    /// Set to the number of characters typed into a `textarea`.
+    count: RwSignal<usize>,
+) -> impl IntoView {
+    let id = format!("as-f-{field}");
+    let hint_id = format!("as-hint-{field}");
+    let multiline = kind == "textarea";
+    let mut hints = if hint.is_empty() {
+        String::new()
+    } else {
+        hint_id.clone()
+    };
+    // A textarea has the character counter below it, which screen readers hear as well.
+    if multiline {
+        if !hints.is_empty() {
+            hints.push(' ');
+        }
+        hints.push_str("as-count");
+    }
+    let described = described(errors, hints, field);
+    view! {
+        <label class="as-label" for=id.clone()>{label}</label>
+        {(!hint.is_empty()).then(|| view! { <p class="as-hint" id=hint_id>{hint}</p> })}
+        <ErrorText errors field />
+        {if multiline {
+            Either::Left(view! {
+                <textarea id=id name=field class="as-input as-textarea" rows="5"
+                    aria-describedby=described
+                    aria-invalid=invalid(errors, field)
+                    on:input=move |ev| count.set(event_target_value(&ev).chars().count())></textarea>
+            })
+        } else {
+            Either::Right(view! {
+                <input id=id name=field class="as-input" type=kind autocomplete=autocomplete
+                    aria-describedby=described
+                    aria-invalid=invalid(errors, field) />
+            })
+        }}
+    }
+}
+
+/// A control's `aria-describedby`: its hints (may be empty) plus, while there is one, its
+/// error.
+fn described(
+    errors: RwSignal<Vec<FieldError>>,
+    hints: String,
+    field: &'static str,
+) -> impl Fn() -> String {
+    move || {
+        let mut ids = hints.clone();
+        if errors.with(|list| list.iter().any(|e| e.field == field)) {
+            if !ids.is_empty() {
+                ids.push(' ');
+            }
+            ids.push_str("as-err-");
+            ids.push_str(field);
+        }
+        ids
+    }
+}
+
+/// A control's `aria-invalid`: set while the field has an error.
+fn invalid(
+    errors: RwSignal<Vec<FieldError>>,
+    field: &'static str,
+) -> impl Fn() -> Option<&'static str> + Copy {
+    move || {
+        errors
+            .with(|list| list.iter().any(|e| e.field == field))
+            .then_some("true")
     }
 }
 
@@ -367,6 +402,22 @@ fn ErrorText(
                 }
             })
     }
+}
+
+/// Focuses the element behind `node` once the browser has rendered the next frame.
+fn focus_next_frame<E>(node: NodeRef<E>)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: JsCast + Clone + 'static,
+{
+    request_animation_frame(move || {
+        if let Some(el) = node
+            .get_untracked()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
 }
 
 /// Focuses the element with `id` in the shadow root the event happened in.

@@ -24,6 +24,23 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
         .arg(&pkg)
         .arg(&raw))?;
 
+    // Short import and export names, in the wasm and in the glue alike.
+    let glue_text = prune_glue(&std::fs::read_to_string(pkg.join("widget.js"))?);
+    let shortened = work.join("widget.short.wasm");
+    let glue_text = match shorten_names(&pkg.join("widget_bg.wasm"), &glue_text) {
+        Ok((wasm, glue)) => {
+            std::fs::write(&shortened, wasm)?;
+            glue
+        }
+        Err(e) => {
+            eprintln!("warning: keeping wasm-bindgen's long names ({e:#})");
+            std::fs::copy(pkg.join("widget_bg.wasm"), &shortened)?;
+            glue_text
+        }
+    };
+    let glue = pkg.join("widget.lean.js");
+    std::fs::write(&glue, glue_text)?;
+
     let optimised = work.join("widget.opt.wasm");
     run(cmd(tools::npm_bin("wasm-opt"))
         // Leptos always links server_fn's browser client, whose wasm-streams dependency exports
@@ -43,7 +60,7 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
             "--enable-reference-types",
             "--enable-multivalue",
         ])
-        .arg(pkg.join("widget_bg.wasm"))
+        .arg(&shortened)
         .arg("-o")
         .arg(&optimised))?;
 
@@ -76,12 +93,6 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
         .args(["--minify", "--target=chrome100,firefox100,safari15"])
         .arg(format!("--outfile={}", css.display())))?;
 
-    let glue = pkg.join("widget.pruned.js");
-    std::fs::write(
-        &glue,
-        prune_glue(&std::fs::read_to_string(pkg.join("widget.js"))?),
-    )?;
-
     let js = dist.join("anlaufstelle.js");
     run(cmd(tools::npm_bin("esbuild"))
         .arg("widget/loader/loader.js")
@@ -92,10 +103,7 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
             "--target=es2022",
             "--legal-comments=none",
         ])
-        .arg(format!(
-            "--alias:widget-pkg={}",
-            glue.display()
-        ))
+        .arg(format!("--alias:widget-pkg={}", glue.display()))
         .arg(format!("--alias:widget-css={}", css.display()))
         .arg("--loader:.css=text")
         .arg(format!("--define:__WASM_FILE__=\"{wasm_name}\""))
@@ -130,6 +138,77 @@ fn prune_glue(glue: &str) -> String {
         "/* @__PURE__ */ new FinalizationRegistry(",
     )
     .replace("\nif (Symbol.dispose) ", "\nif (false) ")
+}
+
+/// Renames the wasm's imports from the glue and the glue's closure entry points to short names
+/// (`_a`, `_b`, …) in the wasm and in the glue.
+///
+/// wasm-bindgen names every import `__wbg_{method}_{16 hex digits}` and every closure entry
+/// point after its full Rust type. Both files carry each name once, and the hex digits do not
+/// compress: about 2.7 KB brotli of the widget were names. Fails (and the caller keeps the long
+/// names) if a name is missing from the glue, so a changed glue cannot produce a broken pair.
+fn shorten_names(wasm: &Path, glue: &str) -> Result<(Vec<u8>, String)> {
+    use std::collections::HashMap;
+    let mut module = walrus::Module::from_file(wasm)?;
+    let glue_tokens: std::collections::HashSet<&str> = identifiers(glue).collect();
+    let mut renames: HashMap<String, String> = HashMap::new();
+    let mut next = 0usize;
+    let mut short_name = || loop {
+        let mut name = String::from("_");
+        let mut n = next;
+        next += 1;
+        loop {
+            name.push(char::from(
+                b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 52],
+            ));
+            n /= 52;
+            if n == 0 {
+                break;
+            }
+        }
+        if !glue_tokens.contains(name.as_str()) {
+            return name;
+        }
+    };
+    for import in module.imports.iter_mut() {
+        if import.module == "./widget_bg.js" {
+            let short = short_name();
+            renames.insert(std::mem::replace(&mut import.name, short.clone()), short);
+        }
+    }
+    for export in module.exports.iter_mut() {
+        if export.name.contains("convert__closures") {
+            let short = short_name();
+            renames.insert(std::mem::replace(&mut export.name, short.clone()), short);
+        }
+    }
+    if let Some(missing) = renames
+        .keys()
+        .find(|name| !glue_tokens.contains(name.as_str()))
+    {
+        anyhow::bail!("`{missing}` does not occur in the glue");
+    }
+    let mut out = String::with_capacity(glue.len());
+    let mut rest = glue;
+    while let Some(start) = rest.find(is_ident) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(|c| !is_ident(c)).unwrap_or(rest.len());
+        let token = &rest[..end];
+        out.push_str(renames.get(token).map_or(token, String::as_str));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Ok((module.emit_wasm(), out))
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// The identifier-like tokens of a JS text.
+fn identifiers(js: &str) -> impl Iterator<Item = &str> {
+    js.split(|c| !is_ident(c)).filter(|t| !t.is_empty())
 }
 
 /// Compiles the widget to wasm, preferring the lean build and falling back to the stable one.
