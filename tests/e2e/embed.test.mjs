@@ -776,14 +776,48 @@ test("server unreachable: the 115 and the host's alternative show within 3 s, th
   });
 });
 
+/** The widget's text tables this page requested (`anlaufstelle-texts-<lang>-<hash>.json`). */
+function textTables(page) {
+  const names = [];
+  page.on("request", (r) => {
+    const name = new URL(r.url()).pathname.split("/").pop();
+    if (name.startsWith("anlaufstelle-texts-")) names.push(name);
+  });
+  return names;
+}
+
 test("languages: <html lang=en>, data-lang=de-x-ls, and the English fallback", async () => {
+  // German pages fetch no text table: German is compiled into the wasm.
   await usePage({}, async (page) => {
+    const tables = textTables(page);
+    await page.goto(hostPage(script({ ars: BREMEN.ars, leika: ELTERNGELD })));
+    await contact(page.locator("anlaufstelle-hilfe"), BREMEN).waitFor();
+    assert.deepEqual(tables, []);
+  });
+
+  await usePage({}, async (page) => {
+    const tables = textTables(page);
     await page.goto(hostPage(script({ ars: BREMEN.ars, leika: ELTERNGELD }), { lang: "en" }));
     const widget = page.locator("anlaufstelle-hilfe");
     await widget.getByRole("heading", { name: "Who can help me?" }).waitFor();
     await contact(widget, BREMEN).waitFor();
     assert.equal(await widget.getByText("Opening hours").count() > 0, true);
     assert.equal(await widget.getByRole("heading", { name: "Wer kann mir helfen?" }).count(), 0);
+    assert.equal(await widget.locator(".as-widget").getAttribute("lang"), "en");
+    assert.equal(tables.length, 1, tables.join());
+    assert.match(tables[0], /^anlaufstelle-texts-en-[0-9a-f]{16}\.json$/);
+  });
+
+  // The English table cannot be had: the widget speaks German throughout, not a mixture.
+  await usePage({}, async (page) => {
+    await page.route(/anlaufstelle-texts-en-/, (route) => route.abort());
+    await page.goto(hostPage(script({ ars: BREMEN.ars, leika: ELTERNGELD }), { lang: "en" }));
+    const widget = page.locator("anlaufstelle-hilfe");
+    await contact(widget, BREMEN).waitFor();
+    await widget.getByRole("heading", { name: "Wer kann mir helfen?" }).waitFor();
+    assert.equal(await widget.locator(".as-widget").getAttribute("lang"), "de");
+    assert.equal(await widget.getByText("Erreichbarkeit", { exact: true }).count() > 0, true);
+    assert.equal(await widget.getByText("Opening hours").count(), 0);
   });
 
   await usePage({}, async (page) => {

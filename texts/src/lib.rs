@@ -5,6 +5,11 @@
 //! one language does not compile. [`Lang::from_tag`] maps the host's language tag to a table,
 //! [`Lang::texts`] returns it; components read plain `&'static str` fields.
 //!
+//! The widget compiles in only [`DE`]. The build writes [`EN`] and [`EASY`] as JSON lists
+//! ([`Texts::to_list`]) next to the wasm, the loader fetches the one a page needs, and the
+//! widget reads it back with [`Texts::from_list`]: German pages, the most, download no table
+//! they do not show (about 3 KB brotli).
+//!
 //! Conventions:
 //! - Texts with parameters are templates with `{}` placeholders, filled in order by [`fill`]
 //!   (a dozen lines, no `format!` machinery). Every language takes the same arguments in the
@@ -127,6 +132,88 @@ pub fn fill(template: &str, args: &[&str]) -> String {
     out
 }
 
+/// Defines [`Texts`] as written below and, from the same field list, its conversion to and
+/// from a flat list of strings ([`Texts::to_list`], [`Texts::from_list`]): the widget carries
+/// only the German table and receives the others as such a list when it needs them, so the
+/// order is defined once, here.
+macro_rules! texts_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct Texts { $( $(#[$field_meta:meta])* pub $field:ident : $ty:ty, )* }
+    ) => {
+        $(#[$meta])*
+        pub struct Texts { $( $(#[$field_meta])* pub $field: $ty, )* }
+
+        impl Texts {
+            /// Every text in field order; arrays (the weekdays) element by element.
+            #[must_use]
+            pub fn to_list(&self) -> Vec<&'static str> {
+                let mut list = Vec::new();
+                $( Piece::push(&self.$field, &mut list); )*
+                list
+            }
+
+            /// How many strings [`Texts::to_list`] gives.
+            pub const LIST_LEN: usize = 0 $( + <$ty as Piece>::LEN )*;
+
+            /// The table [`Texts::to_list`] gave, read back; `None` unless `list` has exactly
+            /// [`Texts::LIST_LEN`] texts.
+            #[must_use]
+            pub fn from_list(list: &[&'static str]) -> Option<Texts> {
+                // The length first, so that reading a field cannot fail: in the wasm this is
+                // one short call per field instead of a branch per field.
+                if list.len() != Self::LIST_LEN {
+                    return None;
+                }
+                let mut list = list.iter();
+                Some(Texts { $( $field: Piece::take(&mut list), )* })
+            }
+        }
+    };
+}
+
+/// A field of [`Texts`]: one text, or a fixed number of them.
+trait Piece: Sized {
+    /// How many strings the field takes in the list.
+    const LEN: usize;
+    fn push(&self, list: &mut Vec<&'static str>);
+    /// Reads the field; the caller has checked that the list is long enough.
+    fn take(list: &mut std::slice::Iter<'_, &'static str>) -> Self;
+}
+
+impl Piece for &'static str {
+    const LEN: usize = 1;
+    fn push(&self, list: &mut Vec<&'static str>) {
+        list.push(self);
+    }
+    #[inline(never)]
+    fn take(list: &mut std::slice::Iter<'_, &'static str>) -> Self {
+        list.next().copied().unwrap_or_default()
+    }
+}
+
+/// A flag travels as `"1"` or `""`.
+impl Piece for bool {
+    const LEN: usize = 1;
+    fn push(&self, list: &mut Vec<&'static str>) {
+        list.push(if *self { "1" } else { "" });
+    }
+    fn take(list: &mut std::slice::Iter<'_, &'static str>) -> Self {
+        <&str as Piece>::take(list) == "1"
+    }
+}
+
+impl<const N: usize> Piece for [&'static str; N] {
+    const LEN: usize = N;
+    fn push(&self, list: &mut Vec<&'static str>) {
+        list.extend_from_slice(self);
+    }
+    fn take(list: &mut std::slice::Iter<'_, &'static str>) -> Self {
+        std::array::from_fn(|_| <&str as Piece>::take(list))
+    }
+}
+
+texts_struct! {
 /// Every built-in text of the widget in one language.
 #[derive(Debug)]
 pub struct Texts {
@@ -375,6 +462,7 @@ pub struct Texts {
     pub err_rate_limited: &'static str,
     /// `no_recipient`.
     pub err_no_recipient: &'static str,
+}
 }
 
 impl Texts {
@@ -914,6 +1002,26 @@ mod tests {
         assert_eq!(Lang::En.html_lang(), "en");
         assert_eq!(Lang::Easy.api_tag(), "de-x-ls");
         assert_eq!(Lang::from_tag("en").texts().title, EN.title);
+    }
+
+    #[test]
+    fn tables_survive_the_list_the_widget_receives() {
+        for (name, texts) in ALL {
+            let list = texts.to_list();
+            let back = Texts::from_list(&list).expect("a complete list");
+            assert_eq!(back.to_list(), list, "{name}");
+            assert_eq!(back.title, texts.title, "{name}");
+            assert_eq!(back.weekdays_long, texts.weekdays_long, "{name}");
+            assert_eq!(back.err_no_recipient, texts.err_no_recipient, "{name}");
+            assert_eq!(back.date_pad, texts.date_pad, "{name}");
+            // One text fewer or more is refused, not shifted.
+            assert!(Texts::from_list(&list[1..]).is_none(), "{name}");
+            let mut longer = list.clone();
+            longer.push("extra");
+            assert!(Texts::from_list(&longer).is_none(), "{name}");
+        }
+        assert_eq!(DE.to_list().len(), Texts::LIST_LEN);
+        assert_ne!(DE.to_list(), EN.to_list());
     }
 
     #[test]

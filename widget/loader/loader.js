@@ -13,7 +13,9 @@
 // 3 seconds instead of an empty box.
 //
 // esbuild bundles this file with the wasm-bindgen glue into one IIFE; `__WASM_FILE__` and
-// `__WASM_INTEGRITY__` (the wasm's fingerprinted name and SRI hash) are replaced at build time.
+// `__WASM_INTEGRITY__` (the wasm's fingerprinted name and SRI hash) and `__TEXT_FILES__`
+// ({ en: [name, SRI hash], easy: […] }, the text tables the wasm does not carry) are replaced
+// at build time.
 import init, { mount } from "widget-pkg";
 import css from "widget-css"; // widget/src/widget.css, minified by the build
 import { TEXTS, pickLang } from "./texts.js";
@@ -34,6 +36,19 @@ function loadWasm() {
     module_or_path: fetch(new URL(__WASM_FILE__, base), { integrity: __WASM_INTEGRITY__ }),
   });
   return wasm;
+}
+
+// The English or Leichte Sprache table, fetched once per page and only for a page in that
+// language (the wasm carries only German). `undefined` if it cannot be had: the widget then
+// speaks German.
+const tables = {};
+function loadTexts(lang) {
+  const file = __TEXT_FILES__[lang];
+  return file
+    ? (tables[lang] ??= fetch(new URL(file[0], base), { integrity: file[1] })
+        .then((response) => (response.ok ? response.json() : undefined))
+        .catch(() => undefined))
+    : undefined;
 }
 
 function el(tag, cls, text) {
@@ -176,13 +191,14 @@ class AnlaufstelleHilfe extends HTMLElement {
     // Never an empty box: the built-in fallback shows if the widget is not there in 3 s; a late
     // widget still replaces it.
     this.#timer = setTimeout(() => this.#fallback(), 3000);
-    loadWasm()
-      .then(() => {
+    const lang = this.#lang;
+    Promise.all([loadWasm(), loadTexts(pickLang(lang))])
+      .then(([, texts]) => {
         clearTimeout(this.#timer);
         if (this.#root !== root) return; // removed while loading
         root.replaceChildren();
         const mode = this.#mode === "banner" ? "banner" : "inline";
-        this.#handle = mount(root, apiBase, this.getAttribute("ars") || "", this.getAttribute("leika") || "", mode, this.#lang);
+        this.#handle = mount(root, apiBase, this.getAttribute("ars") || "", this.getAttribute("leika") || "", mode, lang, texts);
         this.#emit("ready", { mode: this.#mode });
       })
       .catch(() => {

@@ -59,17 +59,26 @@ impl Obj {
 
     /// A list of items; `None` if any item does not decode.
     pub fn list<T: Decode>(&self, key: &str) -> Option<Vec<T>> {
-        self.items(key).map(|v| T::decode(&Obj(v))).collect()
+        // A plain loop: it is instantiated once per item type, and an iterator chain collecting
+        // into `Option<Vec<_>>` costs several times its code.
+        let list = self.array(key);
+        let mut items = Vec::with_capacity(list.length() as usize);
+        for i in 0..list.length() {
+            items.push(T::decode(&Obj(list.get(i)))?);
+        }
+        Some(items)
     }
 
     /// A list of strings (anything else in the list is skipped).
     pub fn strs(&self, key: &str) -> Vec<String> {
-        self.items(key).filter_map(|v| v.as_string()).collect()
+        let list = self.array(key);
+        (0..list.length())
+            .filter_map(|i| list.get(i).as_string())
+            .collect()
     }
 
-    fn items(&self, key: &str) -> impl Iterator<Item = JsValue> {
-        let list = self.get(key).dyn_into::<Array>().unwrap_or_default();
-        (0..list.length()).map(move |i| list.get(i))
+    fn array(&self, key: &str) -> Array {
+        self.get(key).dyn_into::<Array>().unwrap_or_default()
     }
 }
 

@@ -30,8 +30,9 @@ use wire::HelpResponse;
 /// `src`); `ars` and `leika` come from the host (`data-ars` / `data-leika` or the custom
 /// element's attributes) and may be empty. Without an ARS the widget asks the citizen for
 /// their place first. `mode` is `banner` for notices only (portal entry pages), anything else
-/// for the full widget. `lang` is a language tag (`de`, `en`, `de-x-ls` for Leichte Sprache).
-/// Events go to the shadow root's host element (see [`Env::emit`]).
+/// for the full widget. `lang` is a language tag (`de`, `en`, `de-x-ls` for Leichte Sprache);
+/// for a language other than German, `texts` is that language's table as the loader fetched it
+/// (see [`texts_for`]). Events go to the shadow root's host element (see [`Env::emit`]).
 #[wasm_bindgen]
 pub fn mount(
     target: web_sys::HtmlElement,
@@ -40,6 +41,7 @@ pub fn mount(
     leika: String,
     mode: String,
     lang: String,
+    texts: JsValue,
 ) -> Handle {
     // The host element: the host page may set `data-form-step` / `data-error-code` on it.
     let host = target
@@ -47,10 +49,10 @@ pub fn mount(
         .dyn_into::<web_sys::ShadowRoot>()
         .ok()
         .and_then(|root| root.host().dyn_into::<web_sys::HtmlElement>().ok());
-    let lang = Lang::from_tag(&lang);
+    let (lang, t) = texts_for(Lang::from_tag(&lang), &texts);
     let region = RwSignal::new(ars);
     let env = Env {
-        t: lang.texts(),
+        t,
         lang,
         host: StoredValue::new_local(host),
     };
@@ -59,7 +61,7 @@ pub fn mount(
         provide_context(env);
         if mode == "banner" {
             Either::Left(view! {
-                <div class="as-banner">
+                <div class="as-banner" lang=lang.html_lang()>
                     <NoticeBanner api_base=config.api_base leika=config.leika ars=region />
                 </div>
             })
@@ -70,6 +72,45 @@ pub fn mount(
     Handle {
         region,
         mounted: Some(Box::new(mounted)),
+    }
+}
+
+/// The language to speak and its texts.
+///
+/// Only the German table is compiled in: the English and Leichte Sprache tables travel as JSON
+/// lists (`Texts::to_list`, written by the build next to the wasm), which the loader fetches
+/// only for pages in those languages. Each list is read once per page and kept for the page's
+/// lifetime. Without a usable list (the fetch failed, or a table of another build) the widget
+/// speaks German throughout — its texts, `lang` attributes and API requests alike.
+fn texts_for(lang: Lang, list: &JsValue) -> (Lang, &'static Texts) {
+    thread_local! {
+        static LOADED: std::cell::RefCell<Vec<(Lang, &'static Texts)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if lang == Lang::De {
+        return (Lang::De, &texts::DE);
+    }
+    if let Some(texts) = LOADED.with_borrow(|loaded| {
+        loaded
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, texts)| *texts)
+    }) {
+        return (lang, texts);
+    }
+    let strings: Option<Vec<&'static str>> = list.dyn_ref::<js_sys::Array>().and_then(|array| {
+        array
+            .iter()
+            .map(|item| item.as_string().map(|s| &*s.leak()))
+            .collect()
+    });
+    match strings.as_deref().and_then(Texts::from_list) {
+        Some(texts) => {
+            let texts: &'static Texts = Box::leak(Box::new(texts));
+            LOADED.with_borrow_mut(|loaded| loaded.push((lang, texts)));
+            (lang, texts)
+        }
+        None => (Lang::De, &texts::DE),
     }
 }
 
@@ -247,7 +288,8 @@ fn Widget(
     let api_base = config.api_base.clone();
 
     view! {
-        <section class="as-widget" aria-labelledby="as-title">
+        // The language actually spoken: German if the requested table could not be had.
+        <section class="as-widget" aria-labelledby="as-title" lang=env.lang.html_lang()>
             <NoticeBanner api_base=config.api_base.clone() leika=config.leika.clone() ars=region />
             <h2 id="as-title" class="as-title">{t.title}</h2>
             {move || match phase.get() {

@@ -6,6 +6,7 @@ use crate::{encode, fetch_json};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use texts::fill;
+use wasm_bindgen::JsCast;
 use wire::RegionSearch;
 
 /// What the last search gave.
@@ -25,13 +26,20 @@ pub fn RegionPicker(
     on_pick: Callback<String>,
 ) -> impl IntoView {
     let t = crate::Env::get().t;
-    let query = RwSignal::new(String::new());
     let results = RwSignal::new(Results::None);
     let error = RwSignal::new(false);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let q = query.get_untracked().trim().to_string();
+        // The field is uncontrolled: the browser keeps what the citizen typed.
+        let q = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            .and_then(|form| web_sys::FormData::new_with_form(&form).ok())
+            .and_then(|data| data.get("q").as_string())
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         if q.chars().count() < 2 {
             error.set(true);
             return;
@@ -60,13 +68,12 @@ pub fn RegionPicker(
             <div class="as-row">
                 <input
                     id="as-place"
+                    name="q"
                     class="as-input"
                     type="text"
                     autocomplete="postal-code"
                     aria-describedby=move || if error.get() { "as-place-hint as-place-error" } else { "as-place-hint" }
                     aria-invalid=move || error.get().then_some("true")
-                    prop:value=move || query.get()
-                    on:input=move |ev| query.set(event_target_value(&ev))
                 />
                 <button type="submit" class="as-button">{t.picker_search}</button>
             </div>

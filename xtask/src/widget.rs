@@ -65,26 +65,25 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
         .arg(&optimised))?;
 
     let wasm_bytes = std::fs::read(&optimised).context("reading optimised wasm")?;
-    let digest = Sha256::digest(&wasm_bytes);
-    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    let wasm_name = format!("anlaufstelle-{hash}.wasm");
-    // The loader fetches the wasm with this Subresource Integrity hash, so an integrity
-    // attribute on the script tag vouches for the wasm as well.
-    let integrity = format!(
-        "sha384-{}",
-        base64::Engine::encode(
-            &base64::engine::general_purpose::STANDARD,
-            sha2::Sha384::digest(&wasm_bytes)
-        )
-    );
-
     let dist = dist_dir();
     if dist.exists() {
         std::fs::remove_dir_all(&dist).context("clearing old widget build")?;
     }
     std::fs::create_dir_all(&dist)?;
+    // The loader fetches the wasm with its Subresource Integrity hash, so an integrity
+    // attribute on the script tag vouches for the wasm as well.
+    let (wasm_name, integrity) = fingerprinted(&dist, "anlaufstelle", "wasm", &wasm_bytes)?;
     let wasm = dist.join(&wasm_name);
-    std::fs::write(&wasm, &wasm_bytes)?;
+
+    // The English and Leichte Sprache tables: only pages in those languages fetch them (the
+    // German one is compiled into the wasm). Keys as `pickLang` in loader/texts.js names them.
+    let mut text_files = serde_json::Map::new();
+    for (key, lang) in [("en", texts::Lang::En), ("easy", texts::Lang::Easy)] {
+        let json = serde_json::to_vec(&lang.texts().to_list())?;
+        let (name, integrity) =
+            fingerprinted(&dist, &format!("anlaufstelle-texts-{key}"), "json", &json)?;
+        text_files.insert(key.into(), serde_json::json!([name, integrity]));
+    }
 
     // The stylesheet travels inside the loader as text; minified first.
     let css = work.join("widget.min.css");
@@ -108,14 +107,21 @@ pub fn build(wasm_bindgen: &Path) -> Result<(PathBuf, PathBuf)> {
         .arg("--loader:.css=text")
         .arg(format!("--define:__WASM_FILE__=\"{wasm_name}\""))
         .arg(format!("--define:__WASM_INTEGRITY__=\"{integrity}\""))
+        .arg(format!(
+            "--define:__TEXT_FILES__={}",
+            serde_json::Value::Object(text_files)
+        ))
         // The glue's default wasm URL uses import.meta.url; the loader always passes the URL.
         .arg("--log-override:empty-import-meta=silent")
         .arg(format!("--outfile={}", js.display())))?;
 
-    for file in [&js, &wasm] {
-        let bytes = std::fs::read(file)?;
-        write_twin(file, "br", &brotli(&bytes))?;
-        write_twin(file, "gz", &gzip(&bytes))?;
+    let files: Vec<PathBuf> = std::fs::read_dir(&dist)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    for file in files {
+        let bytes = std::fs::read(&file)?;
+        write_twin(&file, "br", &brotli(&bytes))?;
+        write_twin(&file, "gz", &gzip(&bytes))?;
     }
     eprintln!("widget built into {}", dist.display());
     Ok((js, wasm))
@@ -252,6 +258,23 @@ pub fn compile() -> Result<&'static str> {
     }
     run(cmd(&cargo).args(args))?;
     Ok("stable")
+}
+
+/// Writes `bytes` to `{dir}/{stem}-{16 hex of SHA-256}.{ext}`; the name and the Subresource
+/// Integrity hash (`sha384-…`).
+fn fingerprinted(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<(String, String)> {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("{stem}-{hash}.{ext}");
+    std::fs::write(dir.join(&name), bytes)?;
+    let integrity = format!(
+        "sha384-{}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            sha2::Sha384::digest(bytes)
+        )
+    );
+    Ok((name, integrity))
 }
 
 fn write_twin(file: &Path, ext: &str, bytes: &[u8]) -> Result<()> {
