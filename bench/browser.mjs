@@ -184,7 +184,9 @@ function attr(tag, name) {
 
 /**
  * Serves the demo page from a second origin: `/with-widget.html` (the script tag points at the
- * server) and `/without-widget.html` (the tag removed). Root-relative links point at the server.
+ * server), `/without-widget.html` (the tag removed) and `/naive-host.html` (the widget, but the
+ * room the demo reserves for it taken away, as on a host that did not follow the README).
+ * Root-relative links point at the server.
  */
 async function hostPages(serverUrl) {
   const demo = await (await fetch(`${serverUrl}/demo/`)).text();
@@ -197,7 +199,12 @@ async function hostPages(serverUrl) {
   if (withoutWidget === withWidget || !withWidget.includes(`${serverUrl}${LOADER_PATH}`) || !tag) {
     throw new Error("could not rewrite the demo page's widget tag");
   }
-  const bodies = { "/with-widget.html": withWidget, "/without-widget.html": withoutWidget };
+  const naive = withWidget.replace(
+    "</head>",
+    "<style>anlaufstelle-hilfe { --anlaufstelle-min-height: 0 !important; }</style></head>",
+  );
+  if (naive === withWidget) throw new Error("the demo page has no </head>");
+  const bodies = { "/with-widget.html": withWidget, "/without-widget.html": withoutWidget, "/naive-host.html": naive };
   const http = createServer((req, res) => {
     const body = bodies[new URL(req.url, "http://x").pathname];
     if (!body) {
@@ -214,6 +221,7 @@ async function hostPages(serverUrl) {
     serverOrigin: new URL(serverUrl).origin,
     withWidget: `${origin}/with-widget.html`,
     withoutWidget: `${origin}/without-widget.html`,
+    naiveHost: `${origin}/naive-host.html`,
     close: () => new Promise((resolve) => http.close(resolve)),
   };
 }
@@ -342,17 +350,18 @@ function openBytes(r) {
 async function lighthouseAll(pages) {
   const results = {};
   for (const [preset, flags] of PRESETS) {
-    results[preset] = { without: [], with: [] };
+    results[preset] = { without: [], with: [], naive: [] };
     for (let i = 0; i < LIGHTHOUSE_RUNS; i++) {
-      // Alternate, so drift on the machine hits both sides alike.
+      // Alternate, so drift on the machine hits all sides alike.
       for (const [side, url] of [
         ["without", pages.withoutWidget],
         ["with", pages.withWidget],
+        ["naive", pages.naiveHost],
       ]) {
         const r = await lighthouseOnce(url, flags);
         results[preset][side].push(r);
         console.error(
-          `bench: lighthouse ${preset} ${side} widget ${i + 1}/${LIGHTHOUSE_RUNS}: score ${r.score}, ` +
+          `bench: lighthouse ${preset} ${side} ${i + 1}/${LIGHTHOUSE_RUNS}: score ${r.score}, ` +
             `TBT ${ms(r.tbt)}, LCP ${ms(r.lcp)}, CLS ${r.cls.toFixed(3)}`,
         );
       }
@@ -495,13 +504,22 @@ function report({ server, pages, chromiumVersion, cold, warm, coldNet, warmNet, 
         `median of ${LIGHTHOUSE_RUNS}, simulated throttling`,
     );
     line(`  each figure is the median of its own ${LIGHTHOUSE_RUNS} values; mobile = Lighthouse's default (simulated slow 4G, 4× CPU), desktop = --preset=desktop`);
-    line(`  ${pad("", 34)}${lpad("without widget", 16)}${lpad("with widget", 16)}${lpad("difference", 14)}`);
+    line(`  "with widget" = the demo page as shipped, which reserves room for the widget (demo.css);`);
+    line(`  "naive host" = the same page without that reservation`);
+    line(
+      `  ${pad("", 34)}${lpad("without widget", 16)}${lpad("with widget", 16)}${lpad("difference", 14)}` +
+        `${lpad("naive host", 14)}${lpad("difference", 14)}`,
+    );
     for (const [preset, r] of Object.entries(lighthouse)) {
       const m = (side, key) => median(r[side].map((x) => x[key]));
       const rowLh = (label, key, f) => {
         const a = m("without", key);
         const b = m("with", key);
-        line(`  ${pad(`${preset}: ${label}`, 34)}${lpad(f(a), 16)}${lpad(f(b), 16)}${lpad(f(b - a, true), 14)}`);
+        const c = m("naive", key);
+        line(
+          `  ${pad(`${preset}: ${label}`, 34)}${lpad(f(a), 16)}${lpad(f(b), 16)}${lpad(f(b - a, true), 14)}` +
+            `${lpad(f(c), 14)}${lpad(f(c - a, true), 14)}`,
+        );
       };
       rowLh("performance score", "score", (v, d) => (d && v >= 0 ? "+" : "") + String(Math.round(v)));
       rowLh("First Contentful Paint", "fcp", msf);
@@ -514,7 +532,9 @@ function report({ server, pages, chromiumVersion, cold, warm, coldNet, warmNet, 
       line(`  ${preset}: LCP element with the widget: ${[...lcp].join(" | ") || "–"}`);
       const shifted = new Set(r.with.flatMap((x) => x.shifted));
       if (shifted.size) line(`  ${preset}: shifted with the widget: ${[...shifted].join(" | ")}`);
-      const warnings = new Set([...r.with, ...r.without].flatMap((x) => x.warnings));
+      const shiftedNaive = new Set(r.naive.flatMap((x) => x.shifted));
+      if (shiftedNaive.size) line(`  ${preset}: shifted on the naive host: ${[...shiftedNaive].join(" | ")}`);
+      const warnings = new Set([...r.with, ...r.without, ...r.naive].flatMap((x) => x.warnings));
       for (const w of warnings) line(`  ${preset}: Lighthouse warning: ${w}`);
     }
   }
