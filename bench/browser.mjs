@@ -14,9 +14,11 @@
 // on a real portal: the demo page's markup as the server serves it, with its links made
 // absolute, once with the widget's script tag pointing at the server and once without it.
 //
-// Environment: ANLAUFSTELLE_BIN (the release server), CHROMIUM (default /usr/bin/chromium).
+// Environment: ANLAUFSTELLE_BIN (the release server), CHROMIUM (default /usr/bin/chromium),
+// BENCH_LIGHTHOUSE_REPORTS (a directory: keep every Lighthouse JSON report there, to read what
+// the figures come from).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -42,6 +44,8 @@ const PRESETS = [
   ["desktop", ["--preset=desktop"]],
 ];
 const HERE = dirname(fileURLToPath(import.meta.url));
+/** Numbers the reports kept for BENCH_LIGHTHOUSE_REPORTS. */
+let reportCount = 0;
 const LIGHTHOUSE_CLI = join(HERE, "node_modules", "lighthouse", "cli", "index.js");
 
 function positive(value, fallback, zeroOk = false) {
@@ -396,7 +400,14 @@ async function lighthouseOnce(url, flags) {
         code === 0 ? resolve() : reject(new Error(`lighthouse exited with ${code}:\n${err}`)),
       );
     });
-    const lhr = JSON.parse(readFileSync(out, "utf8"));
+    const report = readFileSync(out, "utf8");
+    if (process.env.BENCH_LIGHTHOUSE_REPORTS) {
+      const keep = process.env.BENCH_LIGHTHOUSE_REPORTS;
+      mkdirSync(keep, { recursive: true });
+      const name = `${new URL(url).pathname.slice(1).replace(/\.html$/, "")}${flags.length ? "-desktop" : "-mobile"}-${++reportCount}.json`;
+      writeFileSync(join(keep, name), report);
+    }
+    const lhr = JSON.parse(report);
     if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const value = (id) => lhr.audits[id]?.numericValue ?? NaN;
     return {

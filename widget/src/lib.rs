@@ -98,12 +98,16 @@ fn texts_for(lang: Lang, list: &JsValue) -> (Lang, &'static Texts) {
     }) {
         return (lang, texts);
     }
-    let strings: Option<Vec<&'static str>> = list.dyn_ref::<js_sys::Array>().and_then(|array| {
-        array
-            .iter()
-            .map(|item| item.as_string().map(|s| &*s.leak()))
-            .collect()
-    });
+    // The length first: nothing is kept from a list that cannot be a table.
+    let strings: Option<Vec<&'static str>> = list
+        .dyn_ref::<js_sys::Array>()
+        .filter(|array| array.length() as usize == Texts::LIST_LEN)
+        .and_then(|array| {
+            array
+                .iter()
+                .map(|item| item.as_string().map(|s| &*s.leak()))
+                .collect()
+        });
     match strings.as_deref().and_then(Texts::from_list) {
         Some(texts) => {
             let texts: &'static Texts = Box::leak(Box::new(texts));
