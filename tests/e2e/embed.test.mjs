@@ -850,6 +850,48 @@ test("languages: <html lang=en>, data-lang=de-x-ls, and the English fallback", a
   });
 });
 
+test("an instance far below the fold loads nothing until the citizen scrolls towards it; loading=eager loads at once", async () => {
+  // A long application form above the widget: several screens of it.
+  const form = `<main><h1>Antrag</h1>${"<p>Angaben zum Antrag</p>".repeat(120)}</main>`;
+  const widgetRequests = (page) => {
+    const paths = [];
+    page.on("request", (r) => {
+      const url = new URL(r.url());
+      if (url.origin === new URL(server.url).origin && !url.pathname.endsWith("/anlaufstelle.js")) paths.push(url.pathname);
+    });
+    return paths;
+  };
+  const nextFrames = (page) =>
+    page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+
+  await usePage({ viewport: { width: 800, height: 600 } }, async (page) => {
+    const paths = widgetRequests(page);
+    await page.goto(hostPage(`${form}${script({ ars: BREMEN.ars, leika: ELTERNGELD })}`));
+    const widget = page.locator("anlaufstelle-hilfe");
+    // The loader ran (the box has its heading and loading state), the page is loaded, and the
+    // browser has computed intersections for two frames since: still nothing fetched.
+    await widget.getByRole("heading", { name: "Wer kann mir helfen?" }).waitFor({ state: "attached" });
+    await page.waitForLoadState("load");
+    await nextFrames(page);
+    assert.deepEqual(paths, [], "nothing fetched for an instance far below the fold");
+    assert.ok((await widget.boundingBox()).y > 600 * 2, "the widget is more than half a screen below the fold");
+
+    await widget.scrollIntoViewIfNeeded();
+    await contact(widget, BREMEN).waitFor();
+    assert.ok(paths.some((p) => p.endsWith(".wasm")), paths.join());
+    assert.ok(paths.includes("/api/v1/help"), paths.join());
+  });
+
+  await usePage({ viewport: { width: 800, height: 600 } }, async (page) => {
+    const paths = widgetRequests(page);
+    await page.goto(hostPage(`${form}${script({ ars: BREMEN.ars, leika: ELTERNGELD, loading: "eager" })}`));
+    const widget = page.locator("anlaufstelle-hilfe");
+    await contact(widget, BREMEN).waitFor();
+    assert.ok((await widget.boundingBox()).y > 600 * 2, "rendered without scrolling");
+    assert.ok(paths.includes("/api/v1/help"), paths.join());
+  });
+});
+
 test("at 320 px the inline widget needs no horizontal scrolling", async () => {
   await usePage({ viewport: { width: 320, height: 640 } }, async (page) => {
     await page.goto(hostPage(`<main><div id="help">${script({ ars: BREMEN.ars, leika: ELTERNGELD })}</div></main>`));

@@ -17,7 +17,10 @@ try {
       locale: "de-DE",
     });
     await page.goto(`${server.url}/demo/`);
+    // On a phone the widget sits below the form and loads when the citizen scrolls to it.
+    await page.locator("anlaufstelle-hilfe").scrollIntoViewIfNeeded();
     await page.locator("anlaufstelle-hilfe .as-name").first().waitFor();
+    await page.evaluate(() => scrollTo(0, 0));
     const path = join(outDir, `screenshot-${name}.png`);
     await page.screenshot({ path, fullPage: true });
     console.log(`wrote ${path}`);

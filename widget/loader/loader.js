@@ -101,8 +101,42 @@ class AnlaufstelleHilfe extends HTMLElement {
       this.#root.lang = htmlLang(this.#lang);
       shadow.replaceChildren(this.#root);
       if (mode === "iframe") this.#startFrame(texts);
-      else this.#start();
+      else this.#whenNear(() => this.#start());
     }
+  }
+
+  // Like <img loading="lazy">: an instance away from the visible part of the page (more than
+  // half a screen) costs the page nothing — no wasm, no request — until the citizen scrolls
+  // towards it, so it cannot slow the page down while it loads; half a screen ahead gives it
+  // the time it needs to be ready when it comes into view. `loading="eager"`
+  // (data-loading on the script tag) starts it at once, e.g. for a host that needs its events.
+  #whenNear(start) {
+    if (this.getAttribute("loading") === "eager" || typeof IntersectionObserver !== "function") {
+      start();
+      return;
+    }
+    // Until then the box shows the loading state, so it has its size and its heading.
+    if (this.#mode !== "banner") this.#root.replaceChildren(panel(this.#texts, this.#loadingStatus()));
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        this.#stopWaiting();
+        start();
+      },
+      { rootMargin: "50% 0px" },
+    );
+    observer.observe(this);
+    this.#stopWaiting = () => {
+      observer.disconnect();
+      this.#stopWaiting = () => {};
+    };
+  }
+  #stopWaiting = () => {};
+
+  #loadingStatus() {
+    const status = el("p", "as-status", this.#texts.ld);
+    status.setAttribute("role", "status");
+    return status;
   }
 
   disconnectedCallback() {
@@ -111,6 +145,7 @@ class AnlaufstelleHilfe extends HTMLElement {
     queueMicrotask(() => {
       if (this.isConnected) return;
       clearTimeout(this.#timer);
+      this.#stopWaiting();
       this.#handle?.unmount();
       this.#frame?.remove();
       removeEventListener("message", this.#onMessage);
@@ -182,12 +217,7 @@ class AnlaufstelleHilfe extends HTMLElement {
     this.#started = true;
     const root = this.#root;
     // Until the widget is there: its heading and a loading status, not an empty box.
-    if (this.#mode !== "banner") {
-      const t = this.#texts;
-      const status = el("p", "as-status", t.ld);
-      status.setAttribute("role", "status");
-      root.replaceChildren(panel(t, status));
-    }
+    if (this.#mode !== "banner") root.replaceChildren(panel(this.#texts, this.#loadingStatus()));
     // Never an empty box: the built-in fallback shows if the widget is not there in 3 s; a late
     // widget still replaces it.
     this.#timer = setTimeout(() => this.#fallback(), 3000);
@@ -390,7 +420,7 @@ function placeInstances(script) {
     const host = document.createElement(TAG);
     for (const [key, value] of Object.entries(data)) {
       if (key === "target" || key === "mount") continue;
-      if (["ars", "leika", "lang", "mode", "theme"].includes(key)) host.setAttribute(key, value);
+      if (["ars", "leika", "lang", "mode", "theme", "loading"].includes(key)) host.setAttribute(key, value);
       else host.dataset[key] = value; // formStep, errorCode, fallback*
     }
     return host;
@@ -410,6 +440,8 @@ function placeInstances(script) {
 function frameMain() {
   const params = new URLSearchParams(location.search);
   const host = document.createElement(TAG);
+  // The embedding page decided when to load the frame.
+  host.setAttribute("loading", "eager");
   for (const [key, value] of params) {
     if (["ars", "leika", "lang"].includes(key)) host.setAttribute(key, value);
     else if (/^(formStep|errorCode|fallback\w+)$/.test(key)) host.dataset[key] = value;
