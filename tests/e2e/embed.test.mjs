@@ -762,6 +762,8 @@ test("server unreachable: the 115 and the host's alternative show within 3 s, th
             leika: ELTERNGELD,
             "fallback-name": "Bürgerservice Musterstadt",
             "fallback-phone": "+49 30 1234 5678",
+            "fallback-email": "buergerservice@musterstadt.example",
+            "fallback-url": "https://musterstadt.example/buergerservice",
           },
           { src: `${dead}/widget/v1/anlaufstelle.js` },
         )}</div>`,
@@ -772,6 +774,10 @@ test("server unreachable: the 115 and the host's alternative show within 3 s, th
     assert.equal(await widget.getByRole("link", { name: "115", exact: true }).getAttribute("href"), "tel:115");
     await widget.getByRole("heading", { name: "Bürgerservice Musterstadt" }).waitFor({ timeout: 100 });
     assert.equal(await widget.getByRole("link", { name: "+49 30 1234 5678" }).getAttribute("href"), "tel:+493012345678");
+    // Each channel says what it is, in the words the widget itself uses.
+    const channel = (value) => widget.locator("li", { hasText: value }).innerText();
+    assert.match(await channel("buergerservice@musterstadt.example"), /^E-Mail\s/);
+    assert.match(await channel("https://musterstadt.example/buergerservice"), /^Internet\s/);
     await hostButtonWorks(page);
   });
 });
@@ -841,12 +847,19 @@ test("languages: <html lang=en>, data-lang=de-x-ls, and the English fallback", a
       route.fulfill({ body: loaderJs, contentType: "text/javascript; charset=utf-8" }),
     );
     await page.goto(
-      hostPage(script({ ars: BREMEN.ars, leika: ELTERNGELD }, { src: `${dead}/widget/v1/anlaufstelle.js` }), { lang: "en" }),
+      hostPage(
+        script(
+          { ars: BREMEN.ars, leika: ELTERNGELD, "fallback-name": "Citizens' Office", "fallback-email": "office@example.org" },
+          { src: `${dead}/widget/v1/anlaufstelle.js` },
+        ),
+        { lang: "en" },
+      ),
     );
     const widget = page.locator("anlaufstelle-hilfe");
     await widget.getByRole("heading", { name: "Public service number 115" }).waitFor({ timeout: 3000 });
     await widget.getByRole("heading", { name: "Who can help me?" }).waitFor({ timeout: 100 });
     assert.equal(await widget.getByText("Behördennummer").count(), 0);
+    assert.match(await widget.locator("li", { hasText: "office@example.org" }).innerText(), /^Email\s/);
   });
 });
 

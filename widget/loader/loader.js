@@ -369,8 +369,8 @@ class AnlaufstelleHilfe extends HTMLElement {
     const d = this.dataset;
     const alt = [];
     if (d.fallbackPhone) alt.push([t.ph, d.fallbackPhone, `tel:${d.fallbackPhone.replace(/[^\d+]/g, "")}`]);
-    if (d.fallbackEmail) alt.push(["E-Mail", d.fallbackEmail, `mailto:${d.fallbackEmail}`]);
-    if (d.fallbackUrl) alt.push(["Web", d.fallbackUrl, d.fallbackUrl]);
+    if (d.fallbackEmail) alt.push([t.em, d.fallbackEmail, `mailto:${d.fallbackEmail}`]);
+    if (d.fallbackUrl) alt.push([t.web, d.fallbackUrl, d.fallbackUrl]);
     if (alt.length) {
       const box = el("div", "as-alternatives");
       box.append(el("p", "as-subtitle", t.alt));

@@ -1,5 +1,6 @@
 // Texts the loader shows before (or without) the wasm widget; same wording as texts/src/lib.rs.
-// t title, ld loading, st fallback status, nm 115 name, ph phone label, hh hours heading,
+// t title, ld loading, st fallback status, nm 115 name, ph / em / web channel labels (as
+// channel_phone / _email / _web in texts/src/lib.rs), hh hours heading,
 // dy/dl days short/long (<abbr title>), hr hours, alt fallback alternative heading,
 // btn launcher button, x close button, fr iframe title.
 export const TEXTS = {
@@ -9,6 +10,8 @@ export const TEXTS = {
     st: "Die Behördennummer 115 hilft Ihnen weiter: Montag bis Freitag, 08:00–18:00 Uhr.",
     nm: "Behördennummer 115",
     ph: "Telefon",
+    em: "E-Mail",
+    web: "Internet",
     hh: "Erreichbarkeit",
     dy: "Mo–Fr",
     dl: "Montag bis Freitag",
@@ -24,6 +27,8 @@ export const TEXTS = {
     st: "The public service number 115 can help you: Monday to Friday, 08:00–18:00.",
     nm: "Public service number 115",
     ph: "Phone",
+    em: "Email",
+    web: "Website",
     hh: "Opening hours",
     dy: "Mon–Fri",
     dl: "Monday to Friday",
@@ -39,6 +44,8 @@ export const TEXTS = {
     st: "Die Behörden·nummer 115 hilft Ihnen weiter. Die 115 ist eine Telefon·nummer für Fragen an Ämter. Sie erreichen die 115 von Montag bis Freitag. Jeweils von 8 Uhr bis 18 Uhr.",
     nm: "Behörden·nummer 115",
     ph: "Telefon",
+    em: "E-Mail",
+    web: "Internet·seite",
     hh: "Wann erreichen Sie die Stelle?",
     dy: "Montag bis Freitag",
     dl: "Montag bis Freitag",
