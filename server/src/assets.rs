@@ -101,6 +101,24 @@ pub fn widget_wasm() -> Option<&'static Asset> {
         .find(|a| a.name.ends_with(".wasm") && is_fingerprinted(a.name))
 }
 
+/// The text tables of the widget build, by language tag: `anlaufstelle-texts-en-<hash>.json`
+/// is `en`, `anlaufstelle-texts-easy-<hash>.json` (Leichte Sprache) is `de-x-ls`.
+pub fn widget_text_tables() -> impl Iterator<Item = (&'static str, &'static Asset)> {
+    WIDGET.iter().filter_map(|asset| {
+        let key = asset
+            .name
+            .strip_prefix("anlaufstelle-texts-")?
+            .split('-')
+            .next()?;
+        let lang = match key {
+            "en" => "en",
+            "easy" => "de-x-ls",
+            _ => return None,
+        };
+        Some((lang, asset))
+    })
+}
+
 /// `GET /widget/{version}/{file}`: `version` is [`ALIAS`] or [`WIDGET_VERSION`].
 pub async fn get_widget_asset(
     Path((version, file)): Path<(String, String)>,

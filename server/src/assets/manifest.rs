@@ -25,6 +25,9 @@ pub struct Manifest {
     pub loader: LoaderEntry,
     /// The WebAssembly widget the loader fetches from its own directory.
     pub wasm: FileEntry,
+    /// The text tables the loader fetches for pages in other languages than German, by
+    /// language tag (`en`, `de-x-ls`); German is built into the wasm.
+    pub texts: std::collections::BTreeMap<String, FileEntry>,
     /// The page of the iframe mode.
     pub frame: FrameEntry,
     /// A ready `<script>` tag for the versioned loader with its integrity hash; the portal
@@ -108,6 +111,15 @@ impl Manifest {
                 url: format!("{dir}/{}", wasm.name),
                 integrity: wasm.integrity.to_string(),
             },
+            texts: super::widget_text_tables()
+                .map(|(lang, table)| {
+                    let entry = FileEntry {
+                        url: format!("{dir}/{}", table.name),
+                        integrity: table.integrity.to_string(),
+                    };
+                    (lang.to_string(), entry)
+                })
+                .collect(),
             frame: FrameEntry {
                 url: format!("{dir}/frame.html"),
             },

@@ -249,6 +249,25 @@ async fn manifest_integrity_is_the_sha384_of_the_served_bytes() {
     let alias = app.get(path_of(&m["loader"]["alias_url"])).await;
     assert_eq!(m["loader"]["integrity"], sri(&alias.body));
 
+    // The text tables the loader fetches for English and Leichte Sprache pages: listed with
+    // the hash the loader checks, and served under it.
+    let loader = app.get(path_of(&m["loader"]["url"])).await;
+    let loader_js = String::from_utf8_lossy(&loader.body);
+    for lang in ["en", "de-x-ls"] {
+        let table = &m["texts"][lang];
+        let res = get_with(&app, path_of(&table["url"]), &[]).await;
+        assert_eq!(res.status, StatusCode::OK, "{lang}");
+        assert_eq!(table["integrity"], sri(&res.body), "{lang}");
+        let list: Vec<String> = serde_json::from_slice(&res.body).expect("a list of texts");
+        assert_eq!(list.len(), texts::Texts::LIST_LEN, "{lang}");
+        let integrity = table["integrity"].as_str().expect("a string");
+        assert!(
+            loader_js.contains(integrity),
+            "the loader checks {lang} against the same hash"
+        );
+    }
+    assert_eq!(m["texts"].as_object().map(|o| o.len()), Some(2));
+
     let loader = app.get(path_of(&m["loader"]["url"])).await;
     let wasm = wasm_name(&String::from_utf8_lossy(&loader.body));
     assert_eq!(
