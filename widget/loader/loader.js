@@ -216,8 +216,9 @@ class AnlaufstelleHilfe extends HTMLElement {
   #start() {
     this.#started = true;
     const root = this.#root;
-    // Until the widget is there: its heading and a loading status, not an empty box.
-    if (this.#mode !== "banner") root.replaceChildren(panel(this.#texts, this.#loadingStatus()));
+    // Until the widget is there: its heading and a loading status, not an empty box (a lazy
+    // instance shows them already).
+    if (this.#mode !== "banner" && !root.firstChild) root.append(panel(this.#texts, this.#loadingStatus()));
     // Never an empty box: the built-in fallback shows if the widget is not there in 3 s; a late
     // widget still replaces it.
     this.#timer = setTimeout(() => this.#fallback(), 3000);
