@@ -98,11 +98,7 @@ pub fn ContactForm(
         if matches!(phase.get_untracked(), Phase::Sending) {
             return;
         }
-        let Some(data) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-            .and_then(|form| web_sys::FormData::new_with_form(&form).ok())
-        else {
+        let Some(data) = crate::form_data(&ev) else {
             return;
         };
         let value = |name: &str| data.get(name).as_string().unwrap_or_default();

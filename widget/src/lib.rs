@@ -323,6 +323,13 @@ fn Widget(
     }
 }
 
+/// What a submitted form holds, read from the submit event (the widget's fields are
+/// uncontrolled: the browser keeps what the citizen typed).
+fn form_data(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::FormData> {
+    let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+    web_sys::FormData::new_with_form(&form).ok()
+}
+
 /// GET `url` and decode its JSON body; `None` on any network or HTTP error.
 async fn fetch_json<T: json::Decode>(url: &str) -> Option<T> {
     match request(url, None).await? {

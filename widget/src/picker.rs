@@ -6,7 +6,6 @@ use crate::{encode, fetch_json};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use texts::fill;
-use wasm_bindgen::JsCast;
 use wire::RegionSearch;
 
 /// What the last search gave.
@@ -32,10 +31,7 @@ pub fn RegionPicker(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // The field is uncontrolled: the browser keeps what the citizen typed.
-        let q = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-            .and_then(|form| web_sys::FormData::new_with_form(&form).ok())
+        let q = crate::form_data(&ev)
             .and_then(|data| data.get("q").as_string())
             .unwrap_or_default()
             .trim()
