@@ -83,3 +83,64 @@ test("banner mode shows only the notices, for portal entry pages", async () => {
   await widget.getByRole("heading", { name: "Hinweis für Bremen" }).waitFor({ state: "detached" });
   await page.close();
 });
+
+// Records, in the page, the moment the contacts first exist in the widget's shadow root: whether
+// the notice was there already, and where the heading stood then and in the loading state.
+const watchFirstRender = `(() => {
+  const seen = (window.__firstRender = {});
+  const look = (root) => {
+    const title = root.querySelector(".as-title");
+    if (title && seen.loadingTitleTop === undefined) seen.loadingTitleTop = title.getBoundingClientRect().top;
+    if (root.querySelector(".as-contact") && seen.noticeWithContact === undefined) {
+      seen.noticeWithContact = root.querySelector(".as-notice") !== null;
+      seen.titleTop = title.getBoundingClientRect().top;
+      seen.noticeAfterTitle = Boolean(title.compareDocumentPosition(root.querySelector(".as-notices")) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }
+  };
+  new MutationObserver(() => {
+    const host = document.querySelector("anlaufstelle-hilfe");
+    if (host?.shadowRoot && !seen.watching) {
+      seen.watching = true;
+      look(host.shadowRoot);
+      new MutationObserver(() => look(host.shadowRoot)).observe(host.shadowRoot, { childList: true, subtree: true });
+    }
+  }).observe(document, { childList: true, subtree: true });
+})();`;
+
+test("a notice that arrives after the contacts answer shows together with them, below the heading: nothing on screen moves", async () => {
+  const notice = await operator(server, "POST", "/api/v1/notices", {
+    ...critical,
+    impact: "minor",
+    content: { de: { ...critical.content.de, title: "Hinweis beim Laden" } },
+  });
+  const page = await browser.newPage();
+  await page.addInitScript(watchFirstRender);
+  // The notices' stream answers only once the contacts' answer is in: the late order.
+  const helpAnswered = page.waitForResponse((r) => r.url().includes("/api/v1/help"));
+  await page.route("**/api/v1/notices/stream**", async (route) => {
+    await helpAnswered;
+    await route.continue();
+  });
+  await page.goto(`${server.url}/demo/`);
+  const widget = page.locator("anlaufstelle-hilfe");
+  await widget.getByRole("heading", { name: "Hinweis beim Laden" }).waitFor();
+  await widget.locator(".as-contact").first().waitFor();
+  const seen = await page.evaluate(() => window.__firstRender);
+  assert.equal(seen.noticeWithContact, true, "the contacts appeared before the notice above them");
+  assert.equal(seen.noticeAfterTitle, true, "notices follow the heading");
+  assert.equal(seen.titleTop, seen.loadingTitleTop, "the heading stays where the loading state had it");
+  await operator(server, "PATCH", `/api/v1/notices/${notice.id}`, { state: "resolved" });
+  await page.close();
+});
+
+test("a notice stream that never answers holds the contacts back only for a moment", async () => {
+  const page = await browser.newPage();
+  // The request is left hanging, as behind a proxy that buffers streams.
+  await page.route("**/api/v1/notices/stream**", () => {});
+  await page.goto(`${server.url}/demo/`);
+  const widget = page.locator("anlaufstelle-hilfe");
+  await widget.getByRole("heading", { name: "Behördennummer 115 – Bürgertelefon Bremen" }).waitFor();
+  assert.equal(await widget.locator(".as-notice").count(), 0);
+  assert.equal(await widget.locator(".as-fallback").count(), 0, "the contacts, not the offline fallback");
+  await page.close();
+});

@@ -38,6 +38,19 @@ function loadWasm() {
   return wasm;
 }
 
+// The host page paints first: the widget's downloads and its work start once the page has put
+// its first frame on screen (or at once when it has), so they never delay what the citizen sees
+// of the page itself. A page in a background tab gets no frames: then after half a second.
+let painted;
+function afterFirstPaint() {
+  return (painted ??= performance.getEntriesByType("paint").length
+    ? Promise.resolve()
+    : new Promise((resolve) => {
+        requestAnimationFrame(() => setTimeout(resolve));
+        setTimeout(resolve, 500);
+      }));
+}
+
 // The English or Leichte Sprache table, fetched once per page and only for a page in that
 // language (the wasm carries only German). `undefined` if it cannot be had: the widget then
 // speaks German.
@@ -223,7 +236,8 @@ class AnlaufstelleHilfe extends HTMLElement {
     // widget still replaces it.
     this.#timer = setTimeout(() => this.#fallback(), 3000);
     const lang = this.#lang;
-    Promise.all([loadWasm(), loadTexts(pickLang(lang))])
+    afterFirstPaint()
+      .then(() => Promise.all([loadWasm(), loadTexts(pickLang(lang))]))
       .then(([, texts]) => {
         clearTimeout(this.#timer);
         if (this.#root !== root) return; // removed while loading

@@ -62,7 +62,12 @@ pub fn mount(
         if mode == "banner" {
             Either::Left(view! {
                 <div class="as-banner" lang=lang.html_lang()>
-                    <NoticeBanner api_base=config.api_base leika=config.leika ars=region />
+                    <NoticeBanner
+                        api_base=config.api_base
+                        leika=config.leika
+                        ars=region
+                        known=RwSignal::new(false)
+                    />
                 </div>
             })
         } else {
@@ -248,6 +253,9 @@ fn Widget(
     let phase = RwSignal::new(Phase::Picking);
     // Whether the citizen chose the region here (then they may change it again).
     let picked = RwSignal::new(false);
+    // Whether the notices are in (or were waited for long enough): until then the loading
+    // status stands in for what goes below them.
+    let notices_known = RwSignal::new(false);
     // Which request is current: a late answer for an earlier region must not win.
     let generation = StoredValue::new(0u32);
 
@@ -294,16 +302,21 @@ fn Widget(
     view! {
         // The language actually spoken: German if the requested table could not be had.
         <section class="as-widget" aria-labelledby="as-title" lang=env.lang.html_lang()>
-            <NoticeBanner api_base=config.api_base.clone() leika=config.leika.clone() ars=region />
+            // The heading stays where the loader's placeholder put it; notices go below it and
+            // the rest below them, shown together (see `NoticeBanner`): nothing moves once shown.
             <h2 id="as-title" class="as-title">{t.title}</h2>
+            <NoticeBanner
+                api_base=config.api_base.clone()
+                leika=config.leika.clone()
+                ars=region
+                known=notices_known
+            />
             {move || match phase.get() {
-                Phase::Picking => EitherOf4::A(view! {
+                Phase::Offline => EitherOf4::D(view! { <Fallback /> }),
+                Phase::Picking if notices_known.get() => EitherOf4::A(view! {
                     <RegionPicker api_base=api_base.clone() on_pick />
                 }),
-                Phase::Loading => EitherOf4::B(view! {
-                    <p class="as-status" role="status">{t.loading}</p>
-                }),
-                Phase::Ready(help) => EitherOf4::C(view! {
+                Phase::Ready(help) if notices_known.get() => EitherOf4::C(view! {
                     <Levels help=(*help).clone() focus=picked.get_untracked() />
                     <form::ContactForm
                         api_base=api_base.clone()
@@ -317,7 +330,10 @@ fn Widget(
                         </button>
                     })}
                 }),
-                Phase::Offline => EitherOf4::D(view! { <Fallback /> }),
+                // Loading, or waiting for the notices.
+                _ => EitherOf4::B(view! {
+                    <p class="as-status" role="status">{t.loading}</p>
+                }),
             }}
         </section>
     }

@@ -24,8 +24,16 @@ const POLL: Duration = Duration::from_secs(30);
 /// Longest wait before trying the stream again.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
+/// How long the widget waits for the notices before it shows the contacts without them.
+const HOLD: Duration = Duration::from_secs(1);
+
 /// Subscribes to the notices for `leika` and the region in `ars` (re-subscribing when it
 /// changes) and renders them.
+///
+/// `known` turns true once the notices' first full list is in (from the stream's snapshot or
+/// a poll), or after [`HOLD`] without one, and false again when the region changes: the widget
+/// holds back what goes below the notices until then, so a notice arriving a moment after the
+/// contacts cannot push them down while the citizen reads (no layout shift on the host page).
 #[component]
 pub fn NoticeBanner(
     /// Server base URL ending in `/`.
@@ -34,6 +42,8 @@ pub fn NoticeBanner(
     leika: String,
     /// The citizen's region, may be empty; changes when the citizen picks a place.
     ars: RwSignal<String>,
+    /// Whether the notices are known (see above); set here, read by the widget.
+    known: RwSignal<bool>,
 ) -> impl IntoView {
     let notices = RwSignal::new(Vec::<Notice>::new());
     let link = Link {
@@ -55,7 +65,10 @@ pub fn NoticeBanner(
         let list_url = format!("{api_base}api/v1/notices?{query}");
         link.stop();
         notices.set(Vec::new());
-        connect(stream_url, list_url, notices, link, Duration::from_secs(5));
+        known.set(false);
+        set_timeout(move || settle(known), HOLD);
+        let shown = Shown { notices, known };
+        connect(stream_url, list_url, shown, link, Duration::from_secs(5));
     });
     // The stream must close when the host page removes the widget (single-page apps).
     on_cleanup(move || link.stop());
@@ -111,6 +124,30 @@ fn LiveList(
     }
 }
 
+/// The notices shown, and whether their first full list is in.
+#[derive(Clone, Copy)]
+struct Shown {
+    notices: RwSignal<Vec<Notice>>,
+    known: RwSignal<bool>,
+}
+
+impl Shown {
+    /// A full list (snapshot or poll) replaces what is shown.
+    fn replace(&self, list: Vec<Notice>) {
+        self.notices.set(list);
+        settle(self.known);
+    }
+}
+
+/// Marks the notices as known. Only a change notifies: what the widget shows below them is
+/// rendered once, not again with every snapshot (the citizen may be writing a message there).
+fn settle(known: RwSignal<bool>) {
+    // `try_`: the widget may have been removed in the meantime.
+    if known.try_get_untracked() == Some(false) {
+        known.set(true);
+    }
+}
+
 /// The open stream and, while streams fail, the polling timer.
 #[derive(Clone, Copy)]
 struct Link {
@@ -134,7 +171,7 @@ impl Link {
     }
 
     /// Polls the list until a stream is open again; never runs two pollers.
-    fn poll(&self, list_url: String, notices: RwSignal<Vec<Notice>>) {
+    fn poll(&self, list_url: String, shown: Shown) {
         if self.polling.with_value(Option::is_some) {
             return;
         }
@@ -142,7 +179,7 @@ impl Link {
             let url = list_url.clone();
             leptos::task::spawn_local(async move {
                 if let Some(list) = fetch_json::<NoticeList>(&url).await {
-                    notices.set(list.notices);
+                    shown.replace(list.notices);
                 }
             });
         };
@@ -153,19 +190,13 @@ impl Link {
 }
 
 /// Opens the stream; on a permanent failure polls and retries after `backoff`.
-fn connect(
-    stream_url: String,
-    list_url: String,
-    notices: RwSignal<Vec<Notice>>,
-    link: Link,
-    backoff: Duration,
-) {
+fn connect(stream_url: String, list_url: String, shown: Shown, link: Link, backoff: Duration) {
     // A retry scheduled before the widget was removed finds its state gone: stay closed.
     if link.source.try_with_value(|_| ()).is_none() {
         return;
     }
     let Ok(es) = web_sys::EventSource::new(&stream_url) else {
-        link.poll(list_url, notices);
+        link.poll(list_url, shown);
         return;
     };
     let on = |name: &str, handler: Box<dyn Fn(String)>| {
@@ -185,7 +216,7 @@ fn connect(
             if let Some(list) = json::Obj::parse(&data).and_then(|o| NoticeList::decode(&o)) {
                 // The stream works (again): polling is no longer needed.
                 link.stop_polling();
-                notices.set(list.notices);
+                shown.replace(list.notices);
             }
         }),
     );
@@ -193,7 +224,7 @@ fn connect(
         "notice",
         Box::new(move |data| {
             if let Some(notice) = json::Obj::parse(&data).and_then(|o| Notice::decode(&o)) {
-                notices.update(|list| upsert(list, notice));
+                shown.notices.update(|list| upsert(list, notice));
             }
         }),
     );
@@ -201,7 +232,9 @@ fn connect(
         "remove",
         Box::new(move |data| {
             if let Some(gone) = json::Obj::parse(&data).and_then(|o| Removed::decode(&o)) {
-                notices.update(|list| list.retain(|n| n.id != gone.id));
+                shown
+                    .notices
+                    .update(|list| list.retain(|n| n.id != gone.id));
             }
         }),
     );
@@ -212,11 +245,11 @@ fn connect(
         if es_for_error.ready_state() != web_sys::EventSource::CLOSED {
             return;
         }
-        link.poll(list_url.clone(), notices);
+        link.poll(list_url.clone(), shown);
         let (stream_url, list_url) = (stream_url.clone(), list_url.clone());
         let next = (backoff * 2).min(MAX_BACKOFF);
         set_timeout(
-            move || connect(stream_url, list_url, notices, link, next),
+            move || connect(stream_url, list_url, shown, link, next),
             backoff,
         );
     });
