@@ -188,8 +188,9 @@ function attr(tag, name) {
 
 /**
  * Serves the demo page from a second origin: `/with-widget.html` (the script tag points at the
- * server), `/without-widget.html` (the tag removed) and `/naive-host.html` (the widget, but the
- * room the demo reserves for it taken away, as on a host that did not follow the README).
+ * server), `/without-widget.html` (the tag removed) and `/naive-host.html` (the widget moved
+ * first in its column, above the page's own box, and the room the demo reserves for it taken
+ * away, as on a host that did not follow the README).
  * Root-relative links point at the server.
  */
 async function hostPages(serverUrl) {
@@ -203,11 +204,17 @@ async function hostPages(serverUrl) {
   if (withoutWidget === withWidget || !withWidget.includes(`${serverUrl}${LOADER_PATH}`) || !tag) {
     throw new Error("could not rewrite the demo page's widget tag");
   }
-  const naive = withWidget.replace(
-    "</head>",
-    "<style>anlaufstelle-hilfe { --anlaufstelle-min-height: 0 !important; }</style></head>",
-  );
-  if (naive === withWidget) throw new Error("the demo page has no </head>");
+  // The naive host: the widget first in its column, above the page's own box, and no room
+  // reserved, so that box moves down as the widget grows.
+  const aside = withWidget.match(/<aside\b[^>]*>/)?.[0];
+  const absoluteTag = widgetTag(withWidget);
+  const naive = withWidget
+    .replace(absoluteTag, "")
+    .replace(aside, `${aside}\n${absoluteTag}`)
+    .replace("</head>", "<style>anlaufstelle-hilfe { --anlaufstelle-min-height: 0 !important; }</style></head>");
+  if (!aside || !naive.includes(`</style></head>`)) {
+    throw new Error("could not rewrite the demo page into the naive host (no <aside>, tag or </head>)");
+  }
   const bodies = { "/with-widget.html": withWidget, "/without-widget.html": withoutWidget, "/naive-host.html": naive };
   const http = createServer((req, res) => {
     const body = bodies[new URL(req.url, "http://x").pathname];
@@ -422,6 +429,8 @@ async function lighthouseOnce(url, flags) {
       version: lhr.lighthouseVersion,
       lcpElement: nodes(lhr.audits["largest-contentful-paint-element"])[0] ?? "",
       shifted: nodes(lhr.audits["layout-shifts"]),
+      // Whether the widget started during the run (an instance out of view waits: lazy start).
+      wasmLoaded: (lhr.audits["network-requests"]?.details?.items ?? []).some((r) => r.url?.endsWith(".wasm")),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -515,8 +524,8 @@ function report({ server, pages, chromiumVersion, cold, warm, coldNet, warmNet, 
         `median of ${LIGHTHOUSE_RUNS}, simulated throttling`,
     );
     line(`  each figure is the median of its own ${LIGHTHOUSE_RUNS} values; mobile = Lighthouse's default (simulated slow 4G, 4× CPU), desktop = --preset=desktop`);
-    line(`  "with widget" = the demo page as shipped, which reserves room for the widget (demo.css);`);
-    line(`  "naive host" = the same page without that reservation`);
+    line(`  "with widget" = the demo page as shipped: the widget last in its column, room reserved (demo.css);`);
+    line(`  "naive host" = the same page with the widget first in its column, above the page's own box, and no room reserved`);
     line(
       `  ${pad("", 34)}${lpad("without widget", 16)}${lpad("with widget", 16)}${lpad("difference", 14)}` +
         `${lpad("naive host", 14)}${lpad("difference", 14)}`,
@@ -539,6 +548,8 @@ function report({ server, pages, chromiumVersion, cold, warm, coldNet, warmNet, 
       rowLh("Cumulative Layout Shift", "cls", (v, d) => (d && v >= 0 ? "+" : "") + v.toFixed(3));
       rowLh("Speed Index", "si", msf);
       rowLh("Time to Interactive", "tti", msf);
+      const started = (runs) => `${runs.filter((x) => x.wasmLoaded).length} of ${runs.length} runs`;
+      line(`  ${preset}: widget started (wasm fetched): with widget ${started(r.with)}, naive host ${started(r.naive)}`);
       const lcp = new Set(r.with.map((x) => x.lcpElement).filter(Boolean));
       line(`  ${preset}: LCP element with the widget: ${[...lcp].join(" | ") || "–"}`);
       const shifted = new Set(r.with.flatMap((x) => x.shifted));
