@@ -238,7 +238,10 @@ class AnlaufstelleHilfe extends HTMLElement {
     const lang = this.#lang;
     afterFirstPaint()
       .then(() => Promise.all([loadWasm(), loadTexts(pickLang(lang))]))
-      .then(([, texts]) => {
+      // The first render in a task of its own, not in the one that instantiated the wasm: two
+      // short tasks instead of one long one, so the page answers the citizen's input in between.
+      .then(([, texts]) => new Promise((resolve) => setTimeout(() => resolve(texts))))
+      .then((texts) => {
         clearTimeout(this.#timer);
         if (this.#root !== root) return; // removed while loading
         root.replaceChildren();
