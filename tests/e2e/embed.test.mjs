@@ -905,6 +905,29 @@ test("an instance far below the fold loads nothing until the citizen scrolls tow
   });
 });
 
+test("the widget's downloads start only after the host page has painted", async () => {
+  await usePage({}, async (page) => {
+    // The page's stylesheet holds its first paint back until the loader has run and its
+    // instance exists (eager: no waiting for the instance to come into view either).
+    const loaderRan = () =>
+      page.waitForFunction(() => document.querySelector("anlaufstelle-hilfe")?.shadowRoot, null, { polling: 20 });
+    await page.route("**/portal.css", async (route) => {
+      await loaderRan();
+      await route.fulfill({ contentType: "text/css", body: "h1 { color: #6b1d1d; }" });
+    });
+    const head = `<link rel="stylesheet" href="${host.url}/portal.css">`;
+    const body = `<main><h1>Antrag</h1></main>${script({ ars: BREMEN.ars, leika: ELTERNGELD, loading: "eager" })}`;
+    await page.goto(hostPage(body, { head }));
+    await contact(page.locator("anlaufstelle-hilfe"), BREMEN).waitFor();
+    const { paint, wasm } = await page.evaluate(() => ({
+      paint: performance.getEntriesByName("first-paint")[0]?.startTime,
+      wasm: performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"))?.startTime,
+    }));
+    assert.ok(paint !== undefined && wasm !== undefined, `first paint ${paint}, wasm request ${wasm}`);
+    assert.ok(wasm >= paint, `the wasm was requested at ${wasm} ms, before the first paint at ${paint} ms`);
+  });
+});
+
 test("at 320 px the inline widget needs no horizontal scrolling", async () => {
   await usePage({ viewport: { width: 320, height: 640 } }, async (page) => {
     await page.goto(hostPage(`<main><div id="help">${script({ ars: BREMEN.ars, leika: ELTERNGELD })}</div></main>`));

@@ -38,17 +38,23 @@ function loadWasm() {
   return wasm;
 }
 
-// The host page paints first: the widget's downloads and its work start once the page has put
-// its first frame on screen (or at once when it has), so they never delay what the citizen sees
-// of the page itself. A page in a background tab gets no frames: then after half a second.
+// The host page paints first: the widget's downloads and its work start once the browser has
+// reported the page's first paint (at once when it has already), so they never delay what the
+// citizen sees of the page itself. Without that report (a background tab gets no frames, a
+// browser without paint timing) after half a second.
 let painted;
 function afterFirstPaint() {
-  return (painted ??= performance.getEntriesByType("paint").length
-    ? Promise.resolve()
-    : new Promise((resolve) => {
-        requestAnimationFrame(() => setTimeout(resolve));
-        setTimeout(resolve, 500);
-      }));
+  return (painted ??= new Promise((resolve) => {
+    setTimeout(resolve, 500);
+    try {
+      new PerformanceObserver((_, observer) => {
+        observer.disconnect();
+        resolve();
+      }).observe({ type: "paint", buffered: true });
+    } catch {
+      resolve();
+    }
+  }));
 }
 
 // The English or Leichte Sprache table, fetched once per page and only for a page in that
