@@ -147,7 +147,7 @@ fn prune_glue(glue: &str) -> String {
 }
 
 /// Renames the wasm's imports from the glue and the glue's closure entry points to short names
-/// (`_a`, `_b`, …) in the wasm and in the glue.
+/// (`_a`, `_b`, …), and the imports' module to `a`, in the wasm and in the glue.
 ///
 /// wasm-bindgen names every import `__wbg_{method}_{16 hex digits}` and every closure entry
 /// point after its full Rust type. Both files carry each name once, and the hex digits do not
@@ -176,8 +176,15 @@ fn shorten_names(wasm: &Path, glue: &str) -> Result<(Vec<u8>, String)> {
             return name;
         }
     };
+    // The module every import comes from, named once per import in the wasm: `a`.
+    const MODULE: &str = "./widget_bg.js";
+    let module_key = format!("\"{MODULE}\":");
+    if glue.matches(&module_key).count() != 1 {
+        anyhow::bail!("the glue does not name the import module `{MODULE}` exactly once");
+    }
     for import in module.imports.iter_mut() {
-        if import.module == "./widget_bg.js" {
+        if import.module == MODULE {
+            import.module = "a".into();
             let short = short_name();
             renames.insert(std::mem::replace(&mut import.name, short.clone()), short);
         }
@@ -205,7 +212,7 @@ fn shorten_names(wasm: &Path, glue: &str) -> Result<(Vec<u8>, String)> {
         rest = &rest[end..];
     }
     out.push_str(rest);
-    Ok((module.emit_wasm(), out))
+    Ok((module.emit_wasm(), out.replace(&module_key, "a:")))
 }
 
 fn is_ident(c: char) -> bool {
