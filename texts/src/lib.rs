@@ -132,6 +132,30 @@ pub fn fill(template: &str, args: &[&str]) -> String {
     out
 }
 
+/// `text` with its first letter upper-cased, for a sentence that starts with a day phrase
+/// (see the capitalisation convention above).
+///
+/// The built-in texts start with an ASCII letter, a digit or a German umlaut, and only those
+/// are upper-cased: `char::to_uppercase` would carry the whole Unicode case table into the
+/// widget for three letters. Anything else is left as it is (the tests check every table).
+#[must_use]
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let upper = match first {
+        'ä' => 'Ä',
+        'ö' => 'Ö',
+        'ü' => 'Ü',
+        c => c.to_ascii_uppercase(),
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push(upper);
+    out.push_str(chars.as_str());
+    out
+}
+
 /// Defines [`Texts`] as written below and, from the same field list, its conversion to and
 /// from a flat list of strings ([`Texts::to_list`], [`Texts::from_list`]): the widget carries
 /// only the German table and receives the others as such a list when it needs them, so the
@@ -977,6 +1001,36 @@ mod tests {
     use super::*;
 
     const ALL: [(&str, &Texts); 3] = [("de", &DE), ("en", &EN), ("easy", &EASY)];
+
+    #[test]
+    fn capitalise_upper_cases_the_first_letter_only() {
+        assert_eq!(capitalise("heute ab 08:00 Uhr"), "Heute ab 08:00 Uhr");
+        assert_eq!(capitalise("übermorgen"), "Übermorgen");
+        assert_eq!(capitalise("ärger"), "Ärger");
+        assert_eq!(capitalise("öffnet"), "Öffnet");
+        assert_eq!(capitalise("Mo, 06.10."), "Mo, 06.10.");
+        assert_eq!(capitalise("24.12."), "24.12.");
+        assert_eq!(capitalise(""), "");
+    }
+
+    /// Every sentence the widget capitalises starts with one of these texts or the template's
+    /// own first word: each must come out upper-case (or start with a digit) in every language.
+    #[test]
+    fn capitalise_covers_every_sentence_start_in_every_table() {
+        for (name, t) in ALL {
+            let mut starts = vec![t.today, t.tomorrow, fill(t.date, &["Mo", "6", "10"]).leak()];
+            starts.extend(t.weekdays_short);
+            starts.extend(t.weekdays_long);
+            starts.extend([t.day_deviation, t.notice_window, t.notice_window_same_day]);
+            for start in starts {
+                let first = capitalise(start).chars().next().expect("no text is empty");
+                assert!(
+                    first == '{' || first.is_uppercase() || first.is_ascii_digit(),
+                    "{name}: {start:?} does not start upper-case when capitalised"
+                );
+            }
+        }
+    }
 
     #[test]
     fn tags_map_to_languages() {

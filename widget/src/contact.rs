@@ -2,11 +2,11 @@
 //! 3rd-level contacts behind a disclosure; each with channels, reachability and hours.
 
 use crate::Env;
-use crate::time::{capitalise, day_phrase, split};
+use crate::time::{day_phrase, split};
 use leptos::either::Either;
 use leptos::html::H3;
 use leptos::prelude::*;
-use texts::fill;
+use texts::{capitalise, fill};
 use wire::{
     Availability, Channel, ChannelKind, HelpResponse, HoursRun, ResolvedContact, SupportLevel,
     group_hours,

@@ -239,6 +239,9 @@ enum Phase {
     Offline,
 }
 
+/// How long the contacts (or the picker) wait for the notices before they show without them.
+const HOLD: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The whole widget: heading plus whatever the current phase shows.
 #[component]
 fn Widget(
@@ -253,18 +256,37 @@ fn Widget(
     let phase = RwSignal::new(Phase::Picking);
     // Whether the citizen chose the region here (then they may change it again).
     let picked = RwSignal::new(false);
-    // Whether the notices are in (or were waited for long enough): until then the loading
-    // status stands in for what goes below them.
+    // The picker or the contacts show once the notices are in, or once they have waited
+    // `HOLD` for them: until then the loading status stands in (see `NoticeBanner`). A memo,
+    // so that what is shown is rendered once, not again when the other half turns true (the
+    // citizen may be writing a message by then).
     let notices_known = RwSignal::new(false);
+    let waited = RwSignal::new(false);
+    let show = Memo::new(move |_| notices_known.get() || waited.get());
     // Which request is current: a late answer for an earlier region must not win.
     let generation = StoredValue::new(0u32);
 
+    // Starts the wait for the notices, measured from when the contacts (or the picker) are
+    // ready, so a slow network does not use it up before they are.
+    let hold = move |current: u32| {
+        waited.set(false);
+        set_timeout(
+            move || {
+                // `try_`: the widget may have been removed in the meantime.
+                if generation.try_get_value() == Some(current) {
+                    waited.set(true);
+                }
+            },
+            HOLD,
+        );
+    };
     let help_config = config.clone();
     Effect::new(move |_| {
         let ars = region.get();
         let current = generation.get_value().wrapping_add(1);
         generation.set_value(current);
         if ars.is_empty() {
+            hold(current);
             phase.set(Phase::Picking);
             return;
         }
@@ -287,7 +309,10 @@ fn Widget(
             let answer = fetch_json::<HelpResponse>(&url).await;
             if generation.try_get_value() == Some(current) {
                 phase.set(match answer {
-                    Some(help) => Phase::Ready(Box::new(help)),
+                    Some(help) => {
+                        hold(current);
+                        Phase::Ready(Box::new(help))
+                    }
                     None => Phase::Offline,
                 });
             }
@@ -313,10 +338,10 @@ fn Widget(
             />
             {move || match phase.get() {
                 Phase::Offline => EitherOf4::D(view! { <Fallback /> }),
-                Phase::Picking if notices_known.get() => EitherOf4::A(view! {
+                Phase::Picking if show.get() => EitherOf4::A(view! {
                     <RegionPicker api_base=api_base.clone() on_pick />
                 }),
-                Phase::Ready(help) if notices_known.get() => EitherOf4::C(view! {
+                Phase::Ready(help) if show.get() => EitherOf4::C(view! {
                     <Levels help=(*help).clone() focus=picked.get_untracked() />
                     <form::ContactForm
                         api_base=api_base.clone()

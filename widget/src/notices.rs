@@ -11,10 +11,10 @@
 
 use crate::fetch_json;
 use crate::json::{self, Decode, Removed};
-use crate::time::{capitalise, day_phrase, split};
+use crate::time::{day_phrase, split};
 use leptos::prelude::*;
 use std::time::Duration;
-use texts::fill;
+use texts::{capitalise, fill};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use wire::{AnswersKept, Impact, Named, Notice, NoticeKind, NoticeList, NoticeState};
@@ -24,15 +24,12 @@ const POLL: Duration = Duration::from_secs(30);
 /// Longest wait before trying the stream again.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
-/// How long the widget waits for the notices before it shows the contacts without them.
-const HOLD: Duration = Duration::from_secs(1);
-
 /// Subscribes to the notices for `leika` and the region in `ars` (re-subscribing when it
 /// changes) and renders them.
 ///
 /// `known` turns true once the notices' first full list is in (from the stream's snapshot or
-/// a poll), or after [`HOLD`] without one, and false again when the region changes: the widget
-/// holds back what goes below the notices until then, so a notice arriving a moment after the
+/// a poll), and false again when the region changes: the widget holds back what goes below
+/// the notices until then (for a moment at most), so a notice arriving just after the
 /// contacts cannot push them down while the citizen reads (no layout shift on the host page).
 #[component]
 pub fn NoticeBanner(
@@ -66,7 +63,6 @@ pub fn NoticeBanner(
         link.stop();
         notices.set(Vec::new());
         known.set(false);
-        set_timeout(move || settle(known), HOLD);
         let shown = Shown { notices, known };
         connect(stream_url, list_url, shown, link, Duration::from_secs(5));
     });
@@ -139,10 +135,9 @@ impl Shown {
     }
 }
 
-/// Marks the notices as known. Only a change notifies: what the widget shows below them is
-/// rendered once, not again with every snapshot (the citizen may be writing a message there).
+/// Marks the notices as known; only a change notifies.
 fn settle(known: RwSignal<bool>) {
-    // `try_`: the widget may have been removed in the meantime.
+    // `try_`: a poll may answer after the widget was removed.
     if known.try_get_untracked() == Some(false) {
         known.set(true);
     }

@@ -28,15 +28,6 @@ pub fn day_phrase(date: &str, today: &str, t: &Texts) -> (String, bool) {
     (phrase, false)
 }
 
-/// `s` with its first letter upper-cased (for a day phrase at the start of a sentence).
-pub fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// Days since 1970-01-01 for a `YYYY-MM-DD` date (proleptic Gregorian).
 fn day_number(date: &str) -> Option<i64> {
     let y: i64 = date.get(0..4)?.parse().ok()?;
