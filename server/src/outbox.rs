@@ -323,10 +323,7 @@ impl Mailer {
         Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(format!(
-                "Ihre Nachricht ist eingegangen – Referenz {}",
-                message.reference
-            ))
+            .subject(confirmation_subject(message))
             .message_id(Some(format!(
                 "<{}.confirmation@{}>",
                 message.reference, self.domain
@@ -519,24 +516,82 @@ fn delivery_text(message: &OutgoingMessage, service_name: Option<&str>) -> Strin
     t
 }
 
+/// The confirmation's subject, in the language the citizen wrote in.
+fn confirmation_subject(message: &OutgoingMessage) -> String {
+    let reference = &message.reference;
+    match texts::Lang::from_tag(&message.lang) {
+        texts::Lang::De => format!("Ihre Nachricht ist eingegangen – Referenz {reference}"),
+        texts::Lang::En => format!("Your message has been received – reference {reference}"),
+        texts::Lang::Easy => format!("Ihre Nachricht ist angekommen. Referenz: {reference}"),
+    }
+}
+
+/// The confirmation, in the language the citizen wrote in (the widget's language: German,
+/// English or Leichte Sprache). The topic is named in the words the form showed. Nothing the
+/// citizen typed goes into it.
 fn confirmation_text(message: &OutgoingMessage) -> String {
-    format!(
-        "Guten Tag,\n\n\
-         Ihre Nachricht ist eingegangen und wurde an die zuständige Stelle weitergeleitet:\n\
-         {recipient}.\n\n\
-         Referenz:     {reference}\n\
-         Eingegangen:  {received}\n\
-         Anliegen:     {category}\n\n\
-         Bitte nennen Sie diese Referenz, wenn Sie sich zu Ihrer Nachricht melden. Die \
-         zuständige Stelle antwortet Ihnen an diese E-Mail-Adresse.\n\n\
-         Zum Schutz Ihrer Daten enthält diese Bestätigung keine Kopie Ihrer Nachricht.\n\n\
-         Diese E-Mail wurde automatisch versandt. Antworten auf diese E-Mail werden nicht \
-         gelesen.\n",
-        recipient = one_line(&message.recipient_name),
-        reference = message.reference,
-        received = local_time(message.received_at),
-        category = category_label(&message.category),
-    )
+    let lang = texts::Lang::from_tag(&message.lang);
+    let t = lang.texts();
+    let recipient = one_line(&message.recipient_name);
+    let reference = &message.reference;
+    let category = match message.category.as_str() {
+        "question" => t.form_category_question,
+        "technical" => t.form_category_technical,
+        "accessibility" => t.form_category_accessibility,
+        other => other,
+    };
+    let at = message.received_at.to_zoned(crate::hours::berlin());
+    let month = usize::from(at.month().unsigned_abs()).saturating_sub(1);
+    let month = t.months_in_date.get(month).copied().unwrap_or_default();
+    let (day, year, time) = (at.day(), at.year(), at.strftime("%H:%M"));
+    match lang {
+        texts::Lang::De => format!(
+            "Guten Tag,\n\n\
+             Ihre Nachricht ist eingegangen und wurde an die zuständige Stelle weitergeleitet:\n\
+             {recipient}.\n\n\
+             Referenz:     {reference}\n\
+             Eingegangen:  {received}\n\
+             Anliegen:     {category}\n\n\
+             Bitte nennen Sie diese Referenz, wenn Sie sich zu Ihrer Nachricht melden. Die \
+             zuständige Stelle antwortet Ihnen an diese E-Mail-Adresse.\n\n\
+             Zum Schutz Ihrer Daten enthält diese Bestätigung keine Kopie Ihrer Nachricht.\n\n\
+             Diese E-Mail wurde automatisch versandt. Antworten auf diese E-Mail werden nicht \
+             gelesen.\n",
+            received = local_time(message.received_at),
+        ),
+        texts::Lang::En => format!(
+            "Hello,\n\n\
+             Your message has been received and passed on to the office responsible:\n\
+             {recipient}.\n\n\
+             Reference:  {reference}\n\
+             Received:   {day} {month} {year}, {time} (German time)\n\
+             Topic:      {category}\n\n\
+             Please quote this reference if you contact us about your message. The office \
+             responsible will reply to this email address.\n\n\
+             To protect your data, this confirmation contains no copy of your message.\n\n\
+             This email was sent automatically. Replies to it are not read.\n",
+        ),
+        texts::Lang::Easy => format!(
+            "Guten Tag,\n\n\
+             Ihre Nachricht ist bei uns angekommen.\n\
+             Wir haben Ihre Nachricht weiter·geschickt.\n\
+             Ihre Nachricht geht an:\n\
+             {recipient}.\n\n\
+             Ihre Referenz ist: {reference}\n\
+             Die Referenz ist eine Nummer für Ihre Nachricht.\n\
+             Bitte schreiben Sie die Referenz auf.\n\
+             Sie brauchen die Referenz, wenn Sie zu Ihrer Nachricht etwas fragen.\n\n\
+             Ihre Nachricht ist angekommen am: {day}. {month} {year} um {time} Uhr\n\
+             Ihr Thema: {category}\n\n\
+             Die zuständige Stelle antwortet Ihnen.\n\
+             Die Antwort kommt an diese E-Mail-Adresse.\n\n\
+             Ihre Nachricht steht nicht in dieser E-Mail.\n\
+             So schützen wir Ihre Daten.\n\n\
+             Diese E-Mail hat ein Computer geschickt.\n\
+             Bitte antworten Sie nicht auf diese E-Mail.\n\
+             Niemand liest die Antworten.\n",
+        ),
+    }
 }
 
 /// The delay before the next attempt after `attempts` failed ones: 30 s · 2^(attempts − 1),

@@ -649,6 +649,61 @@ async fn the_citizen_gets_a_confirmation_without_the_message_text_after_delivery
 }
 
 #[tokio::test]
+async fn the_confirmation_speaks_the_language_the_citizen_wrote_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sink = Sink::start_in(dir.path()).await;
+    let app = app(Some(sink.url()), 10).await;
+    // Received 09:15 UTC = 10:15 in Berlin (CET).
+    let cases = [
+        (
+            "en",
+            "Your message has been received – reference {}",
+            [
+                "Received:   23 Nov 2026, 10:15 (German time)",
+                "Topic:      Question about the application",
+                "this confirmation contains no copy of your message",
+            ],
+        ),
+        (
+            "de-x-ls",
+            "Ihre Nachricht ist angekommen. Referenz: {}",
+            [
+                "Ihre Nachricht ist angekommen am: 23. November 2026 um 10:15 Uhr",
+                "Ihr Thema: Ich habe eine Frage zum Antrag.",
+                "Ihre Nachricht steht nicht in dieser E-Mail.",
+            ],
+        ),
+    ];
+    for (lang, subject, lines) in cases {
+        let reference = enqueue(
+            &app,
+            NewMessage {
+                body: "Meine Steuer-ID ist 12 345 678 901.".into(),
+                reply_email: Some("erika@example.org".into()),
+                wants_confirmation: true,
+                lang: lang.into(),
+                ..NewMessage::example()
+            },
+        )
+        .await;
+        let pass = outbox::deliver_due(&app.state, &mailer(&sink.url()), at(RECEIVED))
+            .await
+            .expect("pass");
+        assert_eq!(pass.confirmed, [reference.as_str()], "{lang}");
+        let _delivery = sink.next().await;
+        let confirmation = sink.next().await;
+        let mail = sink.mail(confirmation.n);
+        assert_eq!(mail["subject"], subject.replace("{}", &reference), "{lang}");
+        let text = mail["text"].as_str().expect("text body");
+        assert!(text.contains(&reference), "{lang}: {text}");
+        for line in lines {
+            assert!(text.contains(line), "{lang}: no {line:?} in\n{text}");
+        }
+        assert!(!text.contains("Steuer-ID"), "{lang}: {text}");
+    }
+}
+
+#[tokio::test]
 async fn a_refused_confirmation_is_recorded_and_leaves_the_delivery_alone() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut sink = Sink::start(&dir.path().join("mail"), 0, &["unreachable.example"]).await;
