@@ -534,16 +534,12 @@ fn confirmation_text(message: &OutgoingMessage) -> String {
     let t = lang.texts();
     let recipient = one_line(&message.recipient_name);
     let reference = &message.reference;
-    let category = match message.category.as_str() {
-        "question" => t.form_category_question,
-        "technical" => t.form_category_technical,
-        "accessibility" => t.form_category_accessibility,
-        other => other,
-    };
-    let at = message.received_at.to_zoned(crate::hours::berlin());
-    let month = usize::from(at.month().unsigned_abs()).saturating_sub(1);
-    let month = t.months_in_date.get(month).copied().unwrap_or_default();
-    let (day, year, time) = (at.day(), at.year(), at.strftime("%H:%M"));
+    let category = t
+        .categories()
+        .into_iter()
+        .find(|(code, _)| *code == message.category)
+        .map_or(message.category.as_str(), |(_, name)| name);
+    let received = received_phrase(lang, t, message.received_at);
     match lang {
         texts::Lang::De => format!(
             "Guten Tag,\n\n\
@@ -557,14 +553,13 @@ fn confirmation_text(message: &OutgoingMessage) -> String {
              Zum Schutz Ihrer Daten enthält diese Bestätigung keine Kopie Ihrer Nachricht.\n\n\
              Diese E-Mail wurde automatisch versandt. Antworten auf diese E-Mail werden nicht \
              gelesen.\n",
-            received = local_time(message.received_at),
         ),
         texts::Lang::En => format!(
             "Hello,\n\n\
              Your message has been received and passed on to the office responsible:\n\
              {recipient}.\n\n\
              Reference:  {reference}\n\
-             Received:   {day} {month} {year}, {time} (German time)\n\
+             Received:   {received}\n\
              Topic:      {category}\n\n\
              Please quote this reference if you contact us about your message. The office \
              responsible will reply to this email address.\n\n\
@@ -581,7 +576,7 @@ fn confirmation_text(message: &OutgoingMessage) -> String {
              Die Referenz ist eine Nummer für Ihre Nachricht.\n\
              Bitte schreiben Sie die Referenz auf.\n\
              Sie brauchen die Referenz, wenn Sie zu Ihrer Nachricht etwas fragen.\n\n\
-             Ihre Nachricht ist angekommen am: {day}. {month} {year} um {time} Uhr\n\
+             Ihre Nachricht ist angekommen am: {received}\n\
              Ihr Thema: {category}\n\n\
              Die zuständige Stelle antwortet Ihnen.\n\
              Die Antwort kommt an diese E-Mail-Adresse.\n\n\
@@ -591,6 +586,28 @@ fn confirmation_text(message: &OutgoingMessage) -> String {
              Bitte antworten Sie nicht auf diese E-Mail.\n\
              Niemand liest die Antworten.\n",
         ),
+    }
+}
+
+/// When the message was received, Berlin time, as the confirmation in `lang` says it.
+fn received_phrase(lang: texts::Lang, t: &texts::Texts, at: Timestamp) -> String {
+    // Day, month name, year, time of day.
+    let parts = || {
+        let at = at.to_zoned(crate::hours::berlin());
+        let month = usize::from(at.month().unsigned_abs()).saturating_sub(1);
+        let month = t.months_in_date.get(month).copied().unwrap_or_default();
+        (at.day(), month, at.year(), at.strftime("%H:%M").to_string())
+    };
+    match lang {
+        texts::Lang::De => local_time(at),
+        texts::Lang::En => {
+            let (day, month, year, time) = parts();
+            format!("{day} {month} {year}, {time} (German time)")
+        }
+        texts::Lang::Easy => {
+            let (day, month, year, time) = parts();
+            format!("{day}. {month} {year} um {time} Uhr")
+        }
     }
 }
 

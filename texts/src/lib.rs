@@ -513,6 +513,17 @@ impl Texts {
         fill(self.date, &[name, day, month])
     }
 
+    /// The contact form's topics: the code the server knows, and the name the form shows
+    /// (and the citizen's confirmation repeats).
+    #[must_use]
+    pub fn categories(&self) -> [(&'static str, &'static str); 3] {
+        [
+            ("question", self.form_category_question),
+            ("technical", self.form_category_technical),
+            ("accessibility", self.form_category_accessibility),
+        ]
+    }
+
     /// The translation of a server field error, by field and code; `None` for unknown ones
     /// (then show the server's message). `err_message_too_long` is a template: pass the
     /// result through [`fill`] with the maximum length (a no-op for the others).

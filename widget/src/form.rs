@@ -232,7 +232,7 @@ pub fn ContactForm(
                         <fieldset class="as-fieldset" aria-describedby=described(errors, String::new(), "category")>
                             <legend class="as-label">{t.form_category_legend}</legend>
                             <ErrorText errors field="category" />
-                            {[("question", t.form_category_question), ("technical", t.form_category_technical), ("accessibility", t.form_category_accessibility)]
+                            {t.categories()
                                 .into_iter()
                                 .map(|(value, label)| view! {
                                     <label class="as-choice">

@@ -128,18 +128,14 @@ struct Shown {
 }
 
 impl Shown {
-    /// A full list (snapshot or poll) replaces what is shown.
+    /// A full list (snapshot or poll) replaces what is shown; the notices are known from
+    /// then on (only a change notifies).
     fn replace(&self, list: Vec<Notice>) {
         self.notices.set(list);
-        settle(self.known);
-    }
-}
-
-/// Marks the notices as known; only a change notifies.
-fn settle(known: RwSignal<bool>) {
-    // `try_`: a poll may answer after the widget was removed.
-    if known.try_get_untracked() == Some(false) {
-        known.set(true);
+        // `try_`: a poll may answer after the widget was removed.
+        if self.known.try_get_untracked() == Some(false) {
+            self.known.set(true);
+        }
     }
 }
 
