@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API, the widget and the demo page.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Import contact data (JSON, or CSV: regions, postcodes or contacts) — all or nothing.
     Import(ImportArgs),
     /// Export all contact data (JSON by default, or one CSV table).
@@ -116,9 +116,76 @@ pub struct ServeArgs {
     )]
     pub public_url: Option<crate::assets::PublicUrl>,
 
+    /// Connection caps and timeouts.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
     /// Contact form and message delivery.
     #[command(flatten)]
     pub messages: MessageArgs,
+}
+
+/// What one client may hold, and how long the server waits for it. The caps default to
+/// shares of the open-file limit (raised to its hard limit at start); the effective values are
+/// logged at start.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Open connections in total [default: the open-file limit minus 256].
+    #[arg(long, env = "ANLAUFSTELLE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+
+    /// Open connections per client address (IPv6: per /64); 0 = no cap. Not applied with
+    /// --trust-forwarded-for, where every connection comes from the proxy [default: 512].
+    #[arg(long, env = "ANLAUFSTELLE_MAX_CONNECTIONS_PER_CLIENT")]
+    pub max_connections_per_client: Option<usize>,
+
+    /// Open notice streams in total; past it new streams get 503 and the widget polls
+    /// [default: three quarters of --max-connections].
+    #[arg(long, env = "ANLAUFSTELLE_MAX_STREAMS")]
+    pub max_streams: Option<usize>,
+
+    /// Open notice streams per client address (IPv6: per /64; behind a trusted proxy the
+    /// forwarded address) [default: 256].
+    #[arg(long, env = "ANLAUFSTELLE_MAX_STREAMS_PER_CLIENT")]
+    pub max_streams_per_client: Option<usize>,
+
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "ANLAUFSTELLE_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+
+    /// Seconds a request, its body included, may take until it is answered.
+    #[arg(long, env = "ANLAUFSTELLE_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+
+    /// Seconds without a byte in either direction after which a connection is closed (event
+    /// streams send a heartbeat every third of this, at most every 15 s).
+    #[arg(long, env = "ANLAUFSTELLE_IDLE_TIMEOUT", default_value_t = 60)]
+    pub idle_timeout: u64,
+}
+
+impl LimitArgs {
+    /// The limits for a process allowed `file_limit` open files.
+    pub fn limits(&self, file_limit: u64) -> crate::listener::Limits {
+        use std::time::Duration;
+        let mut limits = crate::listener::Limits::for_file_limit(file_limit);
+        if let Some(n) = self.max_connections {
+            limits.max_connections = n.max(1);
+            limits.max_streams = limits.max_connections / 4 * 3;
+        }
+        if let Some(n) = self.max_connections_per_client {
+            limits.max_connections_per_client = n;
+        }
+        if let Some(n) = self.max_streams {
+            limits.max_streams = n;
+        }
+        if let Some(n) = self.max_streams_per_client {
+            limits.max_streams_per_client = n;
+        }
+        limits.header_read_timeout = Duration::from_secs(self.header_timeout.max(1));
+        limits.request_timeout = Duration::from_secs(self.request_timeout.max(1));
+        limits.idle_timeout = Duration::from_secs(self.idle_timeout.max(1));
+        limits
+    }
 }
 
 /// Contact-form intake and delivery of messages to the Funktionspostfächer.

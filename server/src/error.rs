@@ -97,6 +97,14 @@ pub enum Error {
         "This server cannot tell its public address: send a Host header or start it with --public-url."
     )]
     UnknownOrigin,
+    /// The notice stream's caps are reached (in total or for this client); the widget polls.
+    #[error(
+        "Too many open notice streams. Please fetch /api/v1/notices instead, or try again later."
+    )]
+    TooManyStreams,
+    /// The request (its body included) did not arrive in time.
+    #[error("The request took too long to arrive. Please send it again.")]
+    RequestTimeout,
     /// The database failed; details go to the log only.
     #[error("The service is temporarily unavailable. Please try again later.")]
     Database(#[from] DbError),
@@ -129,6 +137,8 @@ impl Error {
             Self::WidgetNotBuilt => "widget_not_built",
             Self::UnknownWidgetVersion => "widget_version_unknown",
             Self::UnknownOrigin => "origin_unknown",
+            Self::TooManyStreams => "too_many_streams",
+            Self::RequestTimeout => "request_timeout",
             Self::Database(_) => "database_unavailable",
         }
     }
@@ -154,7 +164,10 @@ impl Error {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::ForbiddenScope | Self::AdminOnly => StatusCode::FORBIDDEN,
             Self::NotFound | Self::UnknownWidgetVersion => StatusCode::NOT_FOUND,
-            Self::WidgetNotBuilt | Self::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::WidgetNotBuilt | Self::Database(_) | Self::TooManyStreams => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 }
@@ -181,6 +194,8 @@ impl IntoResponse for Error {
         };
         let retry_after = match &self {
             Self::RateLimited { wait_secs, .. } => Some(*wait_secs),
+            // Long enough that a crowd of refused widgets does not come back at once.
+            Self::TooManyStreams => Some(30),
             _ => None,
         };
         let body = ErrorBody {

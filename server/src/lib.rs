@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod hex;
 pub mod holidays;
 pub mod hours;
+pub mod listener;
 pub mod messages;
 pub mod monitor;
 pub mod notices;

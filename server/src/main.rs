@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => serve(args).await,
+            Command::Serve(args) => serve(*args).await,
             Command::Import(args) => import(args).await,
             Command::Export(args) => export(args).await,
             Command::Token(TokenCommand::Create(args)) => create_token(args).await,
@@ -198,12 +198,32 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
 
+    // Every connection is an open file: take what the system allows, and size the caps by it.
+    let file_limit = anlaufstelle::listener::raise_file_limit();
+    let limits = args.limits.limits(file_limit);
+    tracing::info!(
+        file_limit,
+        max_connections = limits.max_connections,
+        max_connections_per_client = if args.messages.trust_forwarded_for {
+            0
+        } else {
+            limits.max_connections_per_client
+        },
+        max_streams = limits.max_streams,
+        max_streams_per_client = limits.max_streams_per_client,
+        header_timeout_secs = limits.header_read_timeout.as_secs(),
+        request_timeout_secs = limits.request_timeout.as_secs(),
+        idle_timeout_secs = limits.idle_timeout.as_secs(),
+        "connection caps (0 = none)"
+    );
+
     let state = AppState::load(db)
         .await
         .context("loading contact data")?
         .with_messages(args.messages.clone())
         .with_allowed_origins(args.allowed_origins.clone())
-        .with_public_url(args.public_url.clone());
+        .with_public_url(args.public_url.clone())
+        .with_limits(limits.clone());
     tracing::info!(
         regions = state.index().region_count(),
         "resolve index built"
@@ -254,13 +274,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     println!("listening on http://{addr}");
     tracing::info!(%addr, "serving");
 
-    axum::serve(
+    let trusted_proxy = args.messages.trust_forwarded_for;
+    anlaufstelle::listener::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app(state),
+        limits,
+        trusted_proxy,
+        shutdown_signal(),
+        std::time::Duration::from_secs(10),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server failed")
+    .await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -85,6 +85,25 @@ pub fn router(state: AppState) -> Router {
                 .quality(CompressionLevel::Precise(4)),
         )
         .layer(cors)
+        .layer(axum::middleware::from_fn_with_state(
+            state.limits.request_timeout,
+            request_timeout,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Answers `408 request_timeout` when a request, its body included, has not been answered
+/// within the limit: a body sent slower than that is not waited for. An event stream is
+/// answered at once, so only its start is timed; its events flow on.
+async fn request_timeout(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => crate::Error::RequestTimeout.into_response(),
+    }
 }

@@ -1,6 +1,7 @@
 //! Shared application state handed to every handler.
 
 use crate::db::{Db, DbError};
+use crate::listener::{Gate, Limits};
 use crate::notices::NoticeHub;
 use crate::resolve::Index;
 use arc_swap::ArcSwap;
@@ -42,6 +43,10 @@ pub struct AppState {
     pub allowed_origins: Arc<Vec<String>>,
     /// The address portals reach this server at (`--public-url`); `None` = from each request.
     pub public_url: Option<Arc<crate::assets::PublicUrl>>,
+    /// Connection and stream caps, timeouts.
+    pub limits: Arc<Limits>,
+    /// Open notice streams, in total and per client (`limits.max_streams*`).
+    pub streams: Arc<Gate>,
     index: Arc<ArcSwap<Index>>,
 }
 
@@ -60,8 +65,20 @@ impl AppState {
             outbox: Arc::new(tokio::sync::Notify::new()),
             allowed_origins: Arc::new(Vec::new()),
             public_url: None,
+            limits: Arc::new(Limits::default()),
+            streams: Gate::new(
+                Limits::default().max_streams,
+                Limits::default().max_streams_per_client,
+            ),
             index: Arc::new(ArcSwap::from_pointee(index)),
         })
+    }
+
+    /// The same state with other connection and stream caps.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.streams = Gate::new(limits.max_streams, limits.max_streams_per_client);
+        self.limits = Arc::new(limits);
+        self
     }
 
     /// The same state with other contact-form settings.

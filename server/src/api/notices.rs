@@ -7,9 +7,10 @@ use crate::notices::model::{LANGUAGES, NoticeInput, NoticePatch, StoredNotice};
 use crate::notices::tokens::{self, TokenRecord};
 use crate::state::Clock;
 use crate::{AppState, Error};
+use axum::Extension;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,7 @@ use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -96,20 +98,39 @@ pub async fn list_notices(
     Ok(json_with_etag(&headers, body, 0))
 }
 
-/// `GET /api/v1/notices/stream`: Server-Sent Events. A `snapshot` on connect (or only the
-/// missed events when `Last-Event-ID` is still in the replay window), then `notice` for every
-/// change this audience sees and `remove` when a notice it saw ends or leaves its scope.
+/// Bytes a replay may carry to one client; past it, a fresh snapshot (bounded by what the
+/// client's audience sees) is cheaper and just as correct.
+pub const REPLAY_MAX_BYTES: usize = 256 * 1024;
+
+/// `GET /api/v1/notices/stream`: Server-Sent Events. A `snapshot` on connect (or, when
+/// `Last-Event-ID` is still in the replay window, the latest state of each notice changed
+/// since), then `notice` for every change this audience sees and `remove` when a notice it saw
+/// ends or leaves its scope. Capped in total and per client: past a cap, `503` with
+/// `Retry-After`, and the widget polls `GET /api/v1/notices` instead.
 pub async fn stream_notices(
     State(state): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     query: Result<Query<NoticeQuery>, QueryRejection>,
 ) -> Result<Response, Error> {
     let audience = Audience::parse(query)?;
+    let client = crate::listener::client_ip(
+        &headers,
+        connect.map(|Extension(ConnectInfo(a))| a),
+        state.messages.config.trust_forwarded_for,
+    );
+    let slot = state.streams.try_enter(client).map_err(|refused| {
+        tracing::debug!(?refused, "notice stream refused: cap reached");
+        Error::TooManyStreams
+    })?;
     let last = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let (start, rx) = state.notices.subscribe(last);
+    let now = state.clock.now();
+    let (start, rx) = state.notices.subscribe_within(last, |events| {
+        replay_bytes(events, &audience, now) <= REPLAY_MAX_BYTES
+    });
     let mut conn = Connection {
         hub: state.notices.clone(),
         clock: state.clock,
@@ -118,13 +139,14 @@ pub async fn stream_notices(
         pending: VecDeque::new(),
         shown: HashSet::new(),
         shown_known: true,
+        _slot: slot,
     };
     conn.start(start);
 
     let stream = events(conn);
     let sse = Sse::new(stream).keep_alive(
         KeepAlive::new()
-            .interval(Duration::from_secs(15))
+            .interval(state.limits.heartbeat())
             .text("ping"),
     );
     let mut response = sse.into_response();
@@ -138,18 +160,45 @@ pub async fn stream_notices(
     Ok(response)
 }
 
+/// What a replay of `events` would send to `audience`, in bytes (about; a `remove` is short).
+fn replay_bytes(events: &[Arc<NoticeEvent>], audience: &Audience, now: jiff::Timestamp) -> usize {
+    events
+        .iter()
+        .map(|e| {
+            if audience.sees(&e.notice, now) {
+                e.public_json(&audience.lang).len() + 40
+            } else {
+                80
+            }
+        })
+        .sum()
+}
+
+/// An event waiting to be sent. It holds shared data only; the text is made when the client
+/// is ready for it, so a client that does not read holds no copies.
+enum Pending {
+    /// The notices this audience sees, and the id of the newest event they include.
+    Snapshot(u64, Vec<Arc<StoredNotice>>),
+    /// A notice this audience sees, as changed.
+    Notice(Arc<NoticeEvent>),
+    /// A notice this audience no longer sees (or, after a resume, may have seen).
+    Remove(Arc<NoticeEvent>),
+}
+
 /// One open stream.
 struct Connection {
     hub: Arc<NoticeHub>,
     clock: Clock,
     audience: Audience,
     rx: broadcast::Receiver<Arc<NoticeEvent>>,
-    pending: VecDeque<Event>,
+    pending: VecDeque<Pending>,
     /// Notices this client currently shows.
     shown: HashSet<String>,
     /// False after a resume: we do not know what the client shows, so every change that is not
     /// for it is sent as a `remove` (the client ignores unknown ids).
     shown_known: bool,
+    /// This stream's place under the stream caps, given back when the stream ends.
+    _slot: crate::listener::Slot,
 }
 
 impl Connection {
@@ -157,55 +206,58 @@ impl Connection {
         match start {
             Start::Snapshot { last_id, notices } => {
                 let now = self.clock.now();
-                let mut visible: Vec<&Arc<StoredNotice>> = notices
-                    .iter()
+                let mut visible: Vec<Arc<StoredNotice>> = notices
+                    .into_iter()
                     .filter(|n| self.audience.sees(n, now))
                     .collect();
                 visible.sort_by_key(|n| n.created_at);
                 self.shown = visible.iter().map(|n| n.id.clone()).collect();
                 self.shown_known = true;
-                let list = wire::NoticeList {
-                    notices: visible
-                        .iter()
-                        .map(|n| n.public(&self.audience.lang))
-                        .collect(),
-                };
-                self.pending.push_back(
-                    Event::default()
-                        .event("snapshot")
-                        .id(last_id.to_string())
-                        .retry(Duration::from_secs(3))
-                        .data(serde_json::to_string(&list).expect("wire types always serialise")),
-                );
+                self.pending.clear();
+                self.pending.push_back(Pending::Snapshot(last_id, visible));
             }
             Start::Replay(events) => {
                 self.shown_known = false;
                 for event in events {
-                    self.on_event(&event);
+                    self.on_event(event);
                 }
             }
         }
     }
 
-    fn on_event(&mut self, event: &NoticeEvent) {
-        let notice = &event.notice;
-        let id = event.id.to_string();
-        if self.audience.sees(notice, self.clock.now()) {
-            self.shown.insert(notice.id.clone());
-            let public = notice.public(&self.audience.lang);
-            self.pending.push_back(
+    fn on_event(&mut self, event: Arc<NoticeEvent>) {
+        if self.audience.sees(&event.notice, self.clock.now()) {
+            self.shown.insert(event.notice.id.clone());
+            self.pending.push_back(Pending::Notice(event));
+        } else if self.shown.remove(&event.notice.id) || !self.shown_known {
+            self.pending.push_back(Pending::Remove(event));
+        }
+    }
+
+    /// The text of a pending event, made now.
+    fn render(&self, pending: Pending) -> Event {
+        match pending {
+            Pending::Snapshot(last_id, notices) => {
+                let list = wire::NoticeList {
+                    notices: notices
+                        .iter()
+                        .map(|n| n.public(&self.audience.lang))
+                        .collect(),
+                };
                 Event::default()
-                    .event("notice")
-                    .id(id)
-                    .data(serde_json::to_string(&public).expect("wire types always serialise")),
-            );
-        } else if self.shown.remove(&notice.id) || !self.shown_known {
-            self.pending.push_back(
-                Event::default()
-                    .event("remove")
-                    .id(id)
-                    .data(serde_json::json!({ "id": notice.id }).to_string()),
-            );
+                    .event("snapshot")
+                    .id(last_id.to_string())
+                    .retry(Duration::from_secs(3))
+                    .data(serde_json::to_string(&list).expect("wire types always serialise"))
+            }
+            Pending::Notice(event) => Event::default()
+                .event("notice")
+                .id(event.id.to_string())
+                .data(&*event.public_json(&self.audience.lang)),
+            Pending::Remove(event) => Event::default()
+                .event("remove")
+                .id(event.id.to_string())
+                .data(serde_json::json!({ "id": event.notice.id }).to_string()),
         }
     }
 }
@@ -213,11 +265,12 @@ impl Connection {
 fn events(conn: Connection) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(conn, |mut conn| async move {
         loop {
-            if let Some(event) = conn.pending.pop_front() {
+            if let Some(pending) = conn.pending.pop_front() {
+                let event = conn.render(pending);
                 return Some((Ok(event), conn));
             }
             match conn.rx.recv().await {
-                Ok(event) => conn.on_event(&event),
+                Ok(event) => conn.on_event(event),
                 // Too slow to keep up: start over from a fresh snapshot.
                 Err(RecvError::Lagged(_)) => {
                     let (start, rx) = conn.hub.subscribe(None);

@@ -6,16 +6,20 @@
 //! state lock is held. A subscriber takes its snapshot and its receiver under the same lock,
 //! so it sees every later event exactly once.
 
-use super::model::{NoticeError, NoticeInput, NoticePatch, StoredNotice};
+use super::model::{LANGUAGES, NoticeError, NoticeInput, NoticePatch, StoredNotice};
 use crate::db::{Db, DbError};
 use jiff::Timestamp;
-use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, RwLock};
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::sync::{Arc, OnceLock, RwLock};
 use tokio::sync::{Mutex, broadcast};
 use wire::NoticeState;
 
 /// Events kept in memory for clients that resume with `Last-Event-ID`.
-const REPLAY: usize = 4096;
+pub const REPLAY_WINDOW: usize = 4096;
+
+/// Distinct notices a resuming client may be sent; one that missed changes to more gets a
+/// fresh snapshot instead (bounded by what its audience sees).
+pub const REPLAY_MAX_NOTICES: usize = 100;
 
 /// One change: the notice as it is after the change.
 #[derive(Debug)]
@@ -24,6 +28,32 @@ pub struct NoticeEvent {
     pub id: u64,
     /// The notice after the change.
     pub notice: Arc<StoredNotice>,
+    /// The public JSON per language (`LANGUAGES` order), made once and shared by every stream.
+    public: [OnceLock<Arc<str>>; 3],
+}
+
+impl NoticeEvent {
+    /// The event for `notice` after the change with id `id`.
+    pub fn new(id: u64, notice: Arc<StoredNotice>) -> Self {
+        Self {
+            id,
+            notice,
+            public: Default::default(),
+        }
+    }
+
+    /// The notice as the public sees it in `lang`, as JSON: serialised on first use, then
+    /// shared by every stream that sends it.
+    pub fn public_json(&self, lang: &str) -> Arc<str> {
+        let slot = LANGUAGES.iter().position(|l| *l == lang).unwrap_or(0);
+        self.public[slot]
+            .get_or_init(|| {
+                serde_json::to_string(&self.notice.public(LANGUAGES[slot]))
+                    .expect("wire types always serialise")
+                    .into()
+            })
+            .clone()
+    }
 }
 
 /// What a new stream starts with.
@@ -36,7 +66,8 @@ pub enum Start {
         /// All notices.
         notices: Vec<Arc<StoredNotice>>,
     },
-    /// Only the events after the client's `Last-Event-ID`.
+    /// The latest event of each notice changed after the client's `Last-Event-ID`, in event
+    /// order (at most [`REPLAY_MAX_NOTICES`]).
     Replay(Vec<Arc<NoticeEvent>>),
 }
 
@@ -68,13 +99,23 @@ pub struct NoticeHub {
     state: RwLock<State>,
     writer: Mutex<()>,
     tx: broadcast::Sender<Arc<NoticeEvent>>,
+    /// Events kept for resuming clients ([`REPLAY_WINDOW`]; smaller in tests).
+    window: usize,
 }
 
 impl NoticeHub {
     /// Loads every notice and the recent change log from the database.
     pub async fn load(db: Db) -> Result<Self, DbError> {
+        Self::load_with_window(db, REPLAY_WINDOW).await
+    }
+
+    /// [`NoticeHub::load`] keeping `window` events for resuming clients.
+    pub async fn load_with_window(db: Db, window: usize) -> Result<Self, DbError> {
+        let window = window.max(1);
         let notices = db.notices().await?;
-        let events = db.recent_notice_events(REPLAY as u32).await?;
+        let events = db
+            .recent_notice_events(u32::try_from(window).unwrap_or(u32::MAX))
+            .await?;
         let mut state = State {
             notices: notices
                 .into_iter()
@@ -84,17 +125,17 @@ impl NoticeHub {
         };
         for (id, notice) in events {
             state.last_id = id;
-            state.recent.push_back(Arc::new(NoticeEvent {
-                id,
-                notice: Arc::new(notice),
-            }));
+            state
+                .recent
+                .push_back(Arc::new(NoticeEvent::new(id, Arc::new(notice))));
         }
-        let (tx, _) = broadcast::channel(REPLAY);
+        let (tx, _) = broadcast::channel(window);
         Ok(Self {
             db,
             state: RwLock::new(state),
             writer: Mutex::new(()),
             tx,
+            window,
         })
     }
 
@@ -118,26 +159,31 @@ impl NoticeHub {
         &self,
         last_event_id: Option<u64>,
     ) -> (Start, broadcast::Receiver<Arc<NoticeEvent>>) {
+        self.subscribe_within(last_event_id, |_| true)
+    }
+
+    /// Like [`NoticeHub::subscribe`], but a replay that `fits` refuses (too many bytes for
+    /// this client) becomes a snapshot. Decided under the state lock, so the receiver still
+    /// starts exactly after what the start contains.
+    pub fn subscribe_within(
+        &self,
+        last_event_id: Option<u64>,
+        fits: impl FnOnce(&[Arc<NoticeEvent>]) -> bool,
+    ) -> (Start, broadcast::Receiver<Arc<NoticeEvent>>) {
         let state = self.read();
         let rx = self.tx.subscribe();
-        let start = match last_event_id {
+        let replay = match last_event_id {
+            Some(seen) if seen == state.last_id => Some(Vec::new()),
             Some(seen)
-                if seen <= state.last_id
+                if seen < state.last_id
                     && state.recent.front().is_some_and(|e| e.id <= seen + 1) =>
             {
-                Start::Replay(
-                    state
-                        .recent
-                        .iter()
-                        .filter(|e| e.id > seen)
-                        .cloned()
-                        .collect(),
-                )
+                latest_per_notice(&state.recent, seen, REPLAY_MAX_NOTICES)
             }
-            // Nothing happened since, and nothing was ever recorded.
-            Some(seen) if seen == state.last_id && state.recent.is_empty() => {
-                Start::Replay(Vec::new())
-            }
+            _ => None,
+        };
+        let start = match replay {
+            Some(events) if fits(&events) => Start::Replay(events),
             _ => Start::Snapshot {
                 last_id: state.last_id,
                 notices: state.notices.values().cloned().collect(),
@@ -284,15 +330,12 @@ impl NoticeHub {
     async fn commit_locked(&self, notice: StoredNotice) -> Result<Arc<StoredNotice>, HubError> {
         let id = self.db.save_notice(&notice).await?;
         let notice = Arc::new(notice);
-        let event = Arc::new(NoticeEvent {
-            id,
-            notice: notice.clone(),
-        });
+        let event = Arc::new(NoticeEvent::new(id, notice.clone()));
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
         state.notices.insert(notice.id.clone(), notice.clone());
         state.last_id = id;
         state.recent.push_back(event.clone());
-        if state.recent.len() > REPLAY {
+        if state.recent.len() > self.window {
             state.recent.pop_front();
         }
         // No receivers is fine: nobody is listening right now.
@@ -305,6 +348,27 @@ impl NoticeHub {
         // single inserts), so a poisoned lock is still safe to read.
         self.state.read().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// The newest event of each notice changed after `seen`, oldest first; `None` when more than
+/// `max` notices changed.
+fn latest_per_notice(
+    recent: &VecDeque<Arc<NoticeEvent>>,
+    seen: u64,
+    max: usize,
+) -> Option<Vec<Arc<NoticeEvent>>> {
+    let mut ids = HashSet::new();
+    let mut latest = Vec::new();
+    for event in recent.iter().rev().take_while(|e| e.id > seen) {
+        if ids.insert(event.notice.id.as_str()) {
+            if latest.len() == max {
+                return None;
+            }
+            latest.push(event.clone());
+        }
+    }
+    latest.reverse();
+    Some(latest)
 }
 
 fn new_id() -> String {

@@ -3,6 +3,7 @@
 
 mod assets;
 mod cli;
+mod connections;
 mod crash;
 mod health;
 mod help;
@@ -12,6 +13,7 @@ mod monitor;
 mod notices;
 mod outbox;
 mod regions;
+mod replay;
 mod status;
 
 use anlaufstelle::dataset::{Dataset, SAMPLE_JSON};
@@ -128,7 +130,15 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().expect("address");
         let router = app(self.state.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        let limits = (*self.state.limits).clone();
+        tokio::spawn(anlaufstelle::listener::serve(
+            listener,
+            router,
+            limits,
+            false,
+            std::future::pending(),
+            std::time::Duration::ZERO,
+        ));
         addr
     }
 

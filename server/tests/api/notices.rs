@@ -10,7 +10,7 @@ use std::time::Duration;
 const ELTERNGELD: &str = "99041006017000";
 const NOW: &str = "2026-11-23T09:00:00Z";
 
-fn incident(regions: &[&str]) -> Value {
+pub(crate) fn incident(regions: &[&str]) -> Value {
     json!({
         "kind": "incident",
         "impact": "major",
@@ -299,25 +299,27 @@ async fn maintenance_starts_and_ends_on_the_clock() {
 }
 
 /// Events read from a live SSE response.
-struct SseReader {
+pub(crate) struct SseReader {
     body: hyper::body::Incoming,
-    buffer: String,
+    buffer: Vec<u8>,
 }
 
 #[derive(Debug)]
-struct SseEvent {
-    event: String,
-    id: String,
-    data: Value,
+pub(crate) struct SseEvent {
+    pub(crate) event: String,
+    pub(crate) id: String,
+    pub(crate) data: Value,
 }
 
 impl SseReader {
     /// The next event (comments and keep-alives skipped), or a failed test after 5 s.
-    async fn next(&mut self) -> SseEvent {
+    pub(crate) async fn next(&mut self) -> SseEvent {
         tokio::time::timeout(Duration::from_secs(5), async {
             loop {
-                if let Some(end) = self.buffer.find("\n\n") {
-                    let block: String = self.buffer.drain(..end + 2).collect();
+                if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
+                    // Split only between events: a frame may end inside a multi-byte character.
+                    let bytes: Vec<u8> = self.buffer.drain(..end + 2).collect();
+                    let block = String::from_utf8(bytes).expect("UTF-8");
                     let mut event = SseEvent {
                         event: String::new(),
                         id: String::new(),
@@ -344,8 +346,7 @@ impl SseReader {
                     .expect("stream open")
                     .expect("frame");
                 if let Ok(data) = frame.into_data() {
-                    self.buffer
-                        .push_str(std::str::from_utf8(&data).expect("UTF-8"));
+                    self.buffer.extend_from_slice(&data);
                 }
             }
         })
@@ -355,7 +356,7 @@ impl SseReader {
 }
 
 /// Opens the stream on a real socket.
-async fn open_stream(
+pub(crate) async fn open_stream(
     addr: std::net::SocketAddr,
     last_event_id: Option<&str>,
 ) -> (SseReader, hyper::HeaderMap) {
@@ -385,7 +386,7 @@ async fn open_stream(
     (
         SseReader {
             body: response.into_body(),
-            buffer: String::new(),
+            buffer: Vec::new(),
         },
         headers,
     )
@@ -395,12 +396,7 @@ async fn open_stream(
 async fn the_stream_sends_a_snapshot_then_live_changes_and_resumes_without_gaps() {
     let app = TestApp::empty().await;
     let token = app.token("ops", &[], &[]).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let router = anlaufstelle::app(app.state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let addr = app.serve().await;
 
     let (mut stream, headers) = open_stream(addr, None).await;
     assert_eq!(headers["content-type"], "text/event-stream");
@@ -437,11 +433,8 @@ async fn the_stream_sends_a_snapshot_then_live_changes_and_resumes_without_gaps(
     // The change to the other Land's notice is not for this form; it is sent as a harmless
     // remove because a resumed stream cannot know what the form shows.
     assert_eq!(first.event, "remove");
-    let identified = resumed.next().await;
-    assert_eq!(
-        (identified.event.as_str(), identified.data["state"].as_str()),
-        ("notice", Some("identified"))
-    );
+    // The replay carries only the latest state of each notice: the notice was identified and
+    // then resolved, so the form is told once that it is gone.
     let resolved = resumed.next().await;
     assert_eq!(
         (resolved.event.as_str(), resolved.data["id"].as_str()),
@@ -449,19 +442,24 @@ async fn the_stream_sends_a_snapshot_then_live_changes_and_resumes_without_gaps(
     );
     assert!(
         resolved.id.parse::<u64>().expect("numeric id")
-            > identified.id.parse::<u64>().expect("numeric id")
+            > first.id.parse::<u64>().expect("numeric id")
+    );
+    // Then the stream is live again: the next notice arrives as it is raised.
+    let again = app
+        .send_json("POST", "/api/v1/notices", Some(&token), &incident(&["04"]))
+        .await
+        .json();
+    let next = resumed.next().await;
+    assert_eq!(
+        (next.event.as_str(), next.data["id"].as_str()),
+        ("notice", again["id"].as_str())
     );
 }
 
 #[tokio::test]
 async fn a_resume_point_outside_the_replay_window_gets_a_fresh_snapshot() {
     let app = TestApp::empty().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let router = anlaufstelle::app(app.state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let addr = app.serve().await;
     let (mut stream, _) = open_stream(addr, Some("999999")).await;
     assert_eq!(stream.next().await.event, "snapshot");
 }
