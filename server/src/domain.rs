@@ -54,6 +54,28 @@ impl Ars {
     }
 }
 
+/// An ARS prefix as filters and scopes use it: 2 to 12 digits (`04` the Land Bremen,
+/// `09184` a Kreis, a whole 12-digit ARS one place). Returned as given.
+pub fn ars_prefix(value: &str) -> Result<String, ArsError> {
+    let reason = if !(2..=12).contains(&value.len()) {
+        Some("a region prefix has 2 to 12 digits, e.g. 04 for the Land Bremen")
+    } else if !value.bytes().all(|b| b.is_ascii_digit()) {
+        Some("only digits are allowed")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(ArsError {
+            value: value.chars().take(20).collect(),
+            reason,
+        }),
+        // The Land part must exist: padded with zeros it is a valid ARS.
+        None => format!("{value:0<12}")
+            .parse::<Ars>()
+            .map(|_| value.to_string()),
+    }
+}
+
 impl FromStr for Ars {
     type Err = ArsError;
 

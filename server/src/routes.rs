@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
             post(api::admin::retry_message),
         )
         .route("/status", get(api::status::get_status_page))
+        .route("/status/style.css", get(api::status::get_status_style))
         .route("/feeds/notices.atom", get(api::status::get_notices_atom))
         .route(
             "/feeds/maintenance.ics",

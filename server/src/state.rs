@@ -105,6 +105,24 @@ impl AppState {
         self
     }
 
+    /// Where portals and people reach this server: `--public-url`, else the request's `Host`
+    /// (with `https` only when a trusted proxy says so). The one rule for every absolute link
+    /// the server writes (manifest, feeds, summary, the form's privacy notice).
+    pub fn public_url(
+        &self,
+        headers: &axum::http::HeaderMap,
+        uri: &axum::http::Uri,
+    ) -> Result<crate::assets::PublicUrl, crate::Error> {
+        match &self.public_url {
+            Some(configured) => Ok(crate::assets::PublicUrl::clone(configured)),
+            None => crate::assets::PublicUrl::from_request(
+                headers,
+                uri,
+                self.messages.config.trust_forwarded_for,
+            ),
+        }
+    }
+
     /// Service names by LeiKa key, for display (status page).
     pub fn service_names(&self) -> Vec<(String, String)> {
         self.index().service_names()

@@ -192,6 +192,32 @@ fn paragraphs(text: &str) -> String {
         .join("\n")
 }
 
+/// The page for a status request that cannot be answered (a malformed filter): what is wrong,
+/// in words, and the way back to the unfiltered page.
+pub fn render_error(message: &str) -> String {
+    format!(
+        r##"<!DOCTYPE html>
+<html lang="de">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Ungültige Auswahl – Status der Online-Dienste – Anlaufstelle</title>
+<link rel="stylesheet" href="/status/style.css">
+</head>
+<body>
+<main id="inhalt">
+<h1>Status der Online-Dienste</h1>
+<p role="alert">Diese Auswahl kann nicht angezeigt werden. Bitte prüfen Sie die Angaben.</p>
+<p class="hint" lang="en">{message}</p>
+<p><a href="/status">Alle Meldungen anzeigen</a></p>
+</main>
+</body>
+</html>
+"##,
+        message = escape(message),
+    )
+}
+
 /// The public status page as a complete HTML5 document in German, server-rendered and usable
 /// without JavaScript.
 ///
@@ -273,7 +299,7 @@ pub fn render(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Status der Online-Dienste – Anlaufstelle</title>
 <link rel="alternate" type="application/atom+xml" title="Meldungen (Atom)" href="/feeds/notices.atom{qs}">
-<style>{STYLE}</style>
+<link rel="stylesheet" href="/status/style.css">
 </head>
 <body>
 <a class="skip" href="#inhalt">Zum Inhalt springen</a>
@@ -527,7 +553,8 @@ fn article(notice: &Notice, service_name: &dyn Fn(&str) -> String, tz: &TimeZone
 
 /// The page's stylesheet. Colours meet WCAG AA contrast (4.5:1 for text) on their backgrounds;
 /// impact is always also written out, the coloured edge only repeats it.
-const STYLE: &str = r#"
+/// The page's stylesheet, served as `/status/style.css`.
+pub const STYLE: &str = r#"
 :root { color-scheme: light; --text: #1b1b1b; --muted: #4a4a4a; --bg: #ffffff; --panel: #f3f4f6;
   --link: #0b4f9c; --focus: #ffbf47; --ok: #1d6b2f; --minor: #8a5a00; --major: #b3261e; --critical: #7a0c12; }
 * { box-sizing: border-box; }

@@ -15,13 +15,17 @@ use std::net::SocketAddr;
 use wire::{FormToken, MessageAccepted};
 
 /// `GET /api/v1/messages/token`: a signed token the form sends back with the message.
-pub async fn get_form_token(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn get_form_token(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Result<Response, Error> {
     let intake = &state.messages;
     let privacy = &intake.config.privacy_url;
     let privacy_url = if privacy.starts_with("http://") || privacy.starts_with("https://") {
         privacy.clone()
     } else {
-        format!("{}{privacy}", crate::api::status::base_url(&headers))
+        format!("{}{privacy}", state.public_url(&headers, &uri)?.base())
     };
     let body = FormToken {
         token: intake.tokens.issue(state.clock.now().as_second()),
@@ -33,7 +37,7 @@ pub async fn get_form_token(State(state): State<AppState>, headers: HeaderMap) -
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    Ok(response)
 }
 
 /// `POST /api/v1/messages`.

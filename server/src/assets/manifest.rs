@@ -138,10 +138,7 @@ pub async fn get_manifest(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, Error> {
-    let public = match &state.public_url {
-        Some(configured) => PublicUrl::clone(configured),
-        None => PublicUrl::from_request(&headers, &uri, state.messages.config.trust_forwarded_for)?,
-    };
+    let public = state.public_url(&headers, &uri)?;
     let manifest = Manifest::new(&public)?;
     let body = serde_json::to_vec_pretty(&manifest).expect("the manifest serialises");
     let etag = format!("\"{}\"", crate::hex::encode(&Sha256::digest(&body)[..16]));

@@ -9,6 +9,15 @@ use wire::{Impact, NoticeContent, NoticeKind, NoticeState};
 /// Languages a notice may be written in; German is required, the others fall back to it.
 pub const LANGUAGES: [&str; 3] = ["de", "en", "de-x-ls"];
 
+/// Characters of `still_works`, `alternative` and `alternative_url`.
+pub const MAX_SHORT_TEXT: usize = 1000;
+/// Characters of one timeline message in one language.
+pub const MAX_MESSAGE: usize = 2000;
+/// Entries of a notice's timeline.
+pub const MAX_UPDATES: usize = 100;
+/// Entries of `services` and of `regions`.
+pub const MAX_SCOPE: usize = 200;
+
 /// Maintenance is announced this long before it starts.
 pub const ANNOUNCE_AHEAD: SignedDuration = SignedDuration::from_hours(24 * 14);
 
@@ -221,8 +230,23 @@ impl StoredNotice {
             );
         }
         next.updated_at = now;
+        // A full timeline takes no more messages, but a notice can always be ended (by a
+        // person, a monitor or the clock), so nothing stays up because of its history.
+        if next.updates.len() > MAX_UPDATES && !next.is_over() {
+            return Err(fail(
+                "message",
+                format!(
+                    "the timeline holds at most {MAX_UPDATES} entries; resolve this notice and raise a new one"
+                ),
+            ));
+        }
         next.validate()?;
         Ok(next)
+    }
+
+    /// Whether the notice has ended (resolved or completed).
+    pub fn is_over(&self) -> bool {
+        matches!(self.state, NoticeState::Resolved | NoticeState::Completed)
     }
 
     /// Checks every rule; the first broken one is returned.
@@ -234,6 +258,18 @@ impl StoredNotice {
                     "`{}` is not a state of a {} notice",
                     crate::db::enum_name(&self.state),
                     crate::db::enum_name(&self.kind)
+                ),
+            ));
+        }
+        if self.services.len() > MAX_SCOPE || self.regions.len() > MAX_SCOPE {
+            return Err(fail(
+                if self.services.len() > MAX_SCOPE {
+                    "services"
+                } else {
+                    "regions"
+                },
+                format!(
+                    "at most {MAX_SCOPE} entries; use a shorter prefix or leave it empty for all"
                 ),
             ));
         }
@@ -263,6 +299,19 @@ impl StoredNotice {
                     "title ≤ 200 and body ≤ 5000 characters",
                 ));
             }
+            let short_texts = [
+                ("still_works", c.still_works.as_deref()),
+                ("alternative", c.alternative.as_deref()),
+                ("alternative_url", c.alternative_url.as_deref()),
+            ];
+            for (field, text) in short_texts {
+                if text.is_some_and(|t| t.chars().count() > MAX_SHORT_TEXT) {
+                    return Err(fail(
+                        format!("content.{lang}.{field}"),
+                        format!("at most {MAX_SHORT_TEXT} characters"),
+                    ));
+                }
+            }
             if let Some(url) = &c.alternative_url
                 && !(url.starts_with("https://") || url.starts_with("http://"))
             {
@@ -270,6 +319,28 @@ impl StoredNotice {
                     format!("content.{lang}.alternative_url"),
                     "must start with https://",
                 ));
+            }
+        }
+        // The newest entry is the one just written; older ones were checked when they were.
+        for (i, update) in self.updates.iter().enumerate().take(1) {
+            for (lang, text) in &update.message {
+                if !LANGUAGES.contains(&lang.as_str()) {
+                    return Err(fail(
+                        format!("message.{}", lang.chars().take(20).collect::<String>()),
+                        "languages are de, en and de-x-ls",
+                    ));
+                }
+                if text.chars().count() > MAX_MESSAGE {
+                    let place = if i == 0 {
+                        "message".to_string()
+                    } else {
+                        format!("updates[{i}]")
+                    };
+                    return Err(fail(
+                        format!("{place}.{lang}"),
+                        format!("at most {MAX_MESSAGE} characters"),
+                    ));
+                }
             }
         }
         if self.kind == NoticeKind::Maintenance {

@@ -275,8 +275,9 @@ async fn the_binary_under_a_low_file_limit_keeps_answering_other_clients() {
             "--data-dir",
         ])
         .arg(dir.path())
+        .env("ANLAUFSTELLE_LOG", "debug,sqlx=warn,hyper=info")
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("server.log")).expect("log file"))
         .kill_on_drop_guard();
     let stdout = child.0.stdout.take().expect("stdout");
     let line = std::io::BufReader::new(stdout)
@@ -297,12 +298,23 @@ async fn the_binary_under_a_low_file_limit_keeps_answering_other_clients() {
             .await;
         held.push(c);
     }
-    let mut other = connect_from(addr, "127.0.0.2").await;
-    let (status, _, _) = get(&mut other, "/healthz").await;
-    assert_eq!(status, 200);
-    let (status, _, body) = get(&mut other, "/api/v1/help?ars=040110000000").await;
-    assert_eq!(status, 200, "{body}");
-    let _stream = open_stream(addr, "127.0.0.2").await;
+    let log = dir.path().join("server.log");
+    let checks = async {
+        let mut other = connect_from(addr, "127.0.0.2").await;
+        let (status, _, _) = get(&mut other, "/healthz").await;
+        assert_eq!(status, 200);
+        let (status, _, body) = get(&mut other, "/api/v1/help?ars=040110000000").await;
+        assert_eq!(status, 200, "{body}");
+        let _stream = open_stream(addr, "127.0.0.2").await;
+    };
+    if tokio::time::timeout(BOUND, checks).await.is_err() {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(40).collect();
+        panic!(
+            "another client was not served; server log (newest first):\n{}",
+            tail.join("\n")
+        );
+    }
     drop(held);
 }
 

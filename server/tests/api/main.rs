@@ -166,7 +166,13 @@ impl TestApp {
             .await
     }
 
-    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+    pub async fn request(&self, mut request: Request<Body>) -> TestResponse {
+        // Every HTTP/1.1 request carries a Host header; browsers always send one.
+        if !request.headers().contains_key("host") {
+            request
+                .headers_mut()
+                .insert("host", axum::http::HeaderValue::from_static("localhost"));
+        }
         let response = app(self.state.clone())
             .oneshot(request)
             .await

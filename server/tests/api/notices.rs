@@ -463,3 +463,83 @@ async fn a_resume_point_outside_the_replay_window_gets_a_fresh_snapshot() {
     let (mut stream, _) = open_stream(addr, Some("999999")).await;
     assert_eq!(stream.next().await.event, "snapshot");
 }
+
+#[tokio::test]
+async fn every_notice_text_and_list_has_a_size_limit() {
+    let app = TestApp::empty().await;
+    let token = app.token("ops", &[], &[]).await;
+    let long = "x".repeat(2_001);
+    let mut cases = Vec::new();
+    for field in ["still_works", "alternative", "alternative_url"] {
+        let mut body = incident(&["04"]);
+        body["content"]["de"][field] = json!(format!("https://{long}"));
+        cases.push((field.to_string(), body));
+    }
+    let mut body = incident(&["04"]);
+    body["message"] = json!({"de": long});
+    cases.push(("message".into(), body));
+    let mut body = incident(&[]);
+    body["regions"] = json!(
+        (0..201)
+            .map(|i| format!("{:02}", i % 16 + 1))
+            .collect::<Vec<_>>()
+    );
+    cases.push(("regions".into(), body));
+    let mut body = incident(&["04"]);
+    body["services"] = json!(vec![ELTERNGELD; 201]);
+    cases.push(("services".into(), body));
+    for (field, body) in cases {
+        let res = app
+            .send_json("POST", "/api/v1/notices", Some(&token), &body)
+            .await;
+        res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_notice");
+        assert!(
+            res.json()["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(&field)),
+            "{field}: {}",
+            String::from_utf8_lossy(&res.body)
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_full_timeline_takes_no_more_messages_but_the_notice_can_still_be_resolved() {
+    let app = TestApp::empty().await;
+    let token = app.token("ops", &[], &[]).await;
+    let created = app
+        .send_json("POST", "/api/v1/notices", Some(&token), &incident(&["04"]))
+        .await
+        .json();
+    let uri = format!("/api/v1/notices/{}", created["id"].as_str().expect("id"));
+    let max = anlaufstelle::notices::model::MAX_UPDATES;
+    for n in 1..max {
+        let res = app
+            .send_json(
+                "PATCH",
+                &uri,
+                Some(&token),
+                &json!({"message": {"de": format!("Stand {n}")}}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "update {n}");
+    }
+    app.send_json(
+        "PATCH",
+        &uri,
+        Some(&token),
+        &json!({"message": {"de": "einer zu viel"}}),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_notice");
+    let resolved = app
+        .send_json(
+            "PATCH",
+            &uri,
+            Some(&token),
+            &json!({"state": "resolved", "message": {"de": "Behoben."}}),
+        )
+        .await;
+    assert_eq!(resolved.status, StatusCode::OK);
+    assert_eq!(resolved.json()["state"], "resolved");
+}
