@@ -1,6 +1,7 @@
 //! JSON API handlers, one module per resource.
 
 pub mod admin;
+pub mod auth;
 pub mod health;
 pub mod help;
 pub mod hooks;

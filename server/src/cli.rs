@@ -33,12 +33,18 @@ pub enum Command {
 pub enum TokenCommand {
     /// Create a token and print it once; only its hash is stored.
     Create(TokenCreateArgs),
+    /// List the tokens: name, role, scope, created, expires, last used (never the token or its
+    /// hash).
+    List(TokenListArgs),
+    /// Revoke a token: it is refused from the next request on.
+    Revoke(TokenRevokeArgs),
 }
 
 /// Options of `anlaufstelle token create`.
 #[derive(Debug, Args)]
 pub struct TokenCreateArgs {
-    /// Who or what uses the token, e.g. `betrieb-elterngeld` (unique).
+    /// Who or what uses the token, e.g. `betrieb-elterngeld` (unique; letters, digits, `-`,
+    /// `_`, `.`).
     #[arg(long)]
     pub name: String,
 
@@ -49,6 +55,58 @@ pub struct TokenCreateArgs {
     /// Limit the token to this region (ARS prefix, e.g. `04`); repeat for several.
     #[arg(long = "ars")]
     pub regions: Vec<String>,
+
+    /// `operator` (default): raises and changes notices in its scope. `admin`: also
+    /// administers contact-form messages; never scoped.
+    #[arg(long, value_enum, default_value_t = crate::notices::tokens::Role::Operator)]
+    pub role: crate::notices::tokens::Role,
+
+    /// Short for `--role admin`.
+    #[arg(long, conflicts_with = "role")]
+    pub admin: bool,
+
+    /// The token stops working after this many days.
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "expires",
+        value_parser = clap::value_parser!(u32).range(1..=36_500)
+    )]
+    pub expires_in_days: Option<u32>,
+
+    /// The token works until the end of this day (Europe/Berlin), e.g. `2027-03-31`.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub expires: Option<jiff::civil::Date>,
+
+    /// Database location.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+impl TokenCreateArgs {
+    /// The role asked for, by `--role` or `--admin`.
+    pub fn role(&self) -> crate::notices::tokens::Role {
+        if self.admin {
+            crate::notices::tokens::Role::Admin
+        } else {
+            self.role
+        }
+    }
+}
+
+/// Options of `anlaufstelle token list`.
+#[derive(Debug, Args)]
+pub struct TokenListArgs {
+    /// Database location.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Options of `anlaufstelle token revoke`.
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's name, as `anlaufstelle token list` shows it.
+    pub name: String,
 
     /// Database location.
     #[command(flatten)]

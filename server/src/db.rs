@@ -134,6 +134,35 @@ impl Db {
             Db::Sqlite(pool) => sqlite::token_by_hash(pool, hash).await,
         }
     }
+
+    /// Every token, by name.
+    pub async fn tokens(&self) -> Result<Vec<TokenRecord>, DbError> {
+        match self {
+            Db::Sqlite(pool) => sqlite::tokens(pool).await,
+        }
+    }
+
+    /// Deletes the token called `name`; `false` if there is none.
+    pub async fn revoke_token(&self, name: &str) -> Result<bool, DbError> {
+        match self {
+            Db::Sqlite(pool) => sqlite::revoke_token(pool, name).await,
+        }
+    }
+
+    /// Sets the token's last-used time to `now` (whole seconds), unless it changed since
+    /// `token` was read.
+    pub async fn record_token_use(
+        &self,
+        token: &TokenRecord,
+        now: jiff::Timestamp,
+    ) -> Result<(), DbError> {
+        // Whole seconds: the stored text then reads back to the same instant, which the
+        // compare-and-set relies on.
+        let now = now.round(jiff::Unit::Second).unwrap_or(now);
+        match self {
+            Db::Sqlite(pool) => sqlite::record_token_use(pool, token, now).await,
+        }
+    }
 }
 
 /// The snake_case name serde gives a unit enum variant (`SupportLevel::First` → `first`).

@@ -40,8 +40,10 @@ pub enum Error {
     /// The token's scope does not cover this notice.
     #[error("This token may not change notices outside its services and regions.")]
     ForbiddenScope,
-    /// Message administration needs an unscoped token.
-    #[error("Only an unscoped token (no services, no regions) may administer messages.")]
+    /// Message administration needs a token with the admin role.
+    #[error(
+        "Only an admin token may administer messages; create one with `anlaufstelle token create --name … --admin`."
+    )]
     AdminOnly,
     /// An admin asked to retry a message that was delivered already.
     #[error("This message has been delivered already; there is nothing to retry.")]
@@ -122,7 +124,8 @@ impl Error {
             Self::BadSearch => "query_too_short",
             Self::BadJson(_) => "invalid_json",
             Self::Unauthorized => "unauthorized",
-            Self::ForbiddenScope | Self::AdminOnly => "forbidden_scope",
+            Self::ForbiddenScope => "forbidden_scope",
+            Self::AdminOnly => "admin_required",
             Self::AlreadyDelivered => "already_delivered",
             Self::InvalidNotice(_) => "invalid_notice",
             Self::InvalidMessage(_) => "invalid_message",

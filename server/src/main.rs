@@ -2,7 +2,7 @@
 
 use anlaufstelle::cli::{
     Cli, Command, DbArgs, ExportArgs, ExportFormat, ImportArgs, ServeArgs, TokenCommand,
-    TokenCreateArgs,
+    TokenCreateArgs, TokenListArgs, TokenRevokeArgs,
 };
 use anlaufstelle::dataset::{Dataset, SAMPLE_JSON, csv};
 use anlaufstelle::db::{Db, DbError};
@@ -53,6 +53,8 @@ fn main() -> ExitCode {
             Command::Import(args) => import(args).await,
             Command::Export(args) => export(args).await,
             Command::Token(TokenCommand::Create(args)) => create_token(args).await,
+            Command::Token(TokenCommand::List(args)) => list_tokens(args).await,
+            Command::Token(TokenCommand::Revoke(args)) => revoke_token(args).await,
         }
     });
     match result {
@@ -144,7 +146,19 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
 
 async fn create_token(args: TokenCreateArgs) -> anyhow::Result<()> {
     use anlaufstelle::domain::LeikaKey;
-    use anlaufstelle::notices::tokens::{TokenRecord, generate, hash};
+    use anlaufstelle::notices::tokens::{Role, TokenRecord, generate, hash};
+    let role = args.role();
+    let name_ok = !args.name.is_empty()
+        && args.name.len() <= 64
+        && args
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    anyhow::ensure!(
+        name_ok,
+        "`{}` is not a token name (1 to 64 letters, digits, `-`, `_` or `.`)",
+        args.name
+    );
     for key in &args.services {
         key.parse::<LeikaKey>()?;
     }
@@ -155,22 +169,122 @@ async fn create_token(args: TokenCreateArgs) -> anyhow::Result<()> {
             "`{prefix}` is not an ARS prefix (2 to 12 digits, e.g. 04)"
         );
     }
+    anyhow::ensure!(
+        role == Role::Operator || (args.services.is_empty() && args.regions.is_empty()),
+        "an admin token cannot be limited with --leika or --ars: messages cross every service and region"
+    );
+    let now = jiff::Timestamp::now().round(jiff::Unit::Second)?;
+    let expires_at = match (args.expires_in_days, args.expires) {
+        (Some(days), _) => {
+            Some(now.checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))?)
+        }
+        (None, Some(date)) => {
+            // Through the end of that day where the operators work.
+            let end = date
+                .tomorrow()?
+                .to_zoned(jiff::tz::TimeZone::get("Europe/Berlin")?)?
+                .timestamp();
+            anyhow::ensure!(end > now, "--expires {date} lies in the past");
+            Some(end)
+        }
+        (None, None) => None,
+    };
     let db = open(&args.db).await?;
     let token = generate();
     db.insert_token(&TokenRecord {
-        name: args.name.clone(),
-        hash: hash(&token),
         services: args.services,
         regions: args.regions,
-        created_at: jiff::Timestamp::now().to_string(),
+        expires_at,
+        ..TokenRecord::new(args.name.clone(), hash(&token), role, now.to_string())
     })
     .await
     .with_context(|| format!("cannot create token `{}` (is the name taken?)", args.name))?;
     eprintln!(
-        "Token `{}` created. It is shown only now; store it safely:",
+        "{} token `{}` created. It is shown only now; store it safely:",
+        if role == Role::Admin {
+            "Admin"
+        } else {
+            "Operator"
+        },
         args.name
     );
     println!("{token}");
+    Ok(())
+}
+
+async fn list_tokens(args: TokenListArgs) -> anyhow::Result<()> {
+    let db = open(&args.db).await?;
+    let tokens = db.tokens().await?;
+    if tokens.is_empty() {
+        eprintln!("No tokens yet; create one with `anlaufstelle token create --name …`.");
+        return Ok(());
+    }
+    let now = jiff::Timestamp::now();
+    let mut rows = vec![[
+        "NAME".to_string(),
+        "ROLE".into(),
+        "SCOPE".into(),
+        "CREATED".into(),
+        "EXPIRES".into(),
+        "LAST USED".into(),
+    ]];
+    for t in &tokens {
+        let mut scope = Vec::new();
+        if !t.services.is_empty() {
+            scope.push(format!("leika {}", t.services.join(",")));
+        }
+        if !t.regions.is_empty() {
+            scope.push(format!("ars {}", t.regions.join(",")));
+        }
+        let expires = match t.expires_at {
+            None => "never".to_string(),
+            Some(at) if t.expired(now) => format!("{at} (expired)"),
+            Some(at) => at.to_string(),
+        };
+        rows.push([
+            t.name.clone(),
+            t.role.as_str().to_string(),
+            if scope.is_empty() {
+                "all".into()
+            } else {
+                scope.join("; ")
+            },
+            t.created_at.clone(),
+            expires,
+            t.last_used_at
+                .map_or_else(|| "never".into(), |at| at.to_string()),
+        ]);
+    }
+    let widths: Vec<usize> = (0..6)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    use std::io::Write as _;
+    std::io::stdout()
+        .write_all(out.as_bytes())
+        .context("cannot write to standard output")
+}
+
+async fn revoke_token(args: TokenRevokeArgs) -> anyhow::Result<()> {
+    let db = open(&args.db).await?;
+    anyhow::ensure!(
+        db.revoke_token(&args.name).await?,
+        "there is no token named `{}` (see `anlaufstelle token list`)",
+        args.name
+    );
+    eprintln!(
+        "Token `{}` revoked; it is refused from the next request on.",
+        args.name
+    );
     Ok(())
 }
 

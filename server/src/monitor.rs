@@ -491,11 +491,16 @@ impl Monitor {
             Some(Transition::Down) => {
                 let title = self.config.title.as_deref().unwrap_or(GENERIC_TITLE);
                 let input = incident_input(&self.config, title);
-                hub.raise_from(&self.source, input, now).await.map(Some)
+                hub.raise_from(&self.source, &[], input, now, |_| true)
+                    .await
+                    .map(Some)
             }
             Some(Transition::Up) => {
                 let message = [("de".to_string(), RECOVERED_MESSAGE.to_string())].into();
-                hub.resolve_from(&self.source, message, now).await
+                // Every open incident of this monitor is closed; the newest is reported.
+                hub.resolve_from(&self.source, &[], message, now, |_| true)
+                    .await
+                    .map(|closed| closed.into_iter().next_back())
             }
         };
         match applied {

@@ -1,8 +1,7 @@
 //! Admin endpoints for message delivery: the list of messages by status (without texts or
-//! sender data) and the retry of a dead or waiting message. Only an unscoped token (no services,
-//! no regions) is an admin token: messages cross every service and region.
+//! sender data) and the retry of a dead or waiting message. Only a token with the admin role may
+//! use them (`anlaufstelle token create --admin`): messages cross every service and region.
 
-use crate::api::notices::operator;
 use crate::outbox::{MessageStatus, MessageSummary, Requeue};
 use crate::{AppState, Error};
 use axum::Json;
@@ -37,13 +36,9 @@ pub struct Retried {
     pub status: MessageStatus,
 }
 
-/// Checks the bearer token: missing or unknown → 401, scoped → 403.
+/// Checks the bearer token: missing, unknown or expired → 401, not an admin → 403.
 async fn admin(state: &AppState, headers: &HeaderMap) -> Result<String, Error> {
-    let token = operator(state, headers).await?;
-    if !token.services.is_empty() || !token.regions.is_empty() {
-        return Err(Error::AdminOnly);
-    }
-    Ok(token.name)
+    Ok(crate::api::auth::admin(state, headers).await?.name)
 }
 
 /// `GET /api/v1/admin/messages[?status=…]`: messages with their delivery state, newest first.

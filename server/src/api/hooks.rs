@@ -4,12 +4,17 @@
 //! resolved — so an alert the operations team already has reaches the citizens' forms too.
 //!
 //! The same bearer tokens as `POST /api/v1/notices` authorise it, with the same scopes; an
-//! alert outside the token's scope is skipped and reported, the others still apply. Each alert
-//! is its own notice source, `alertmanager:<fingerprint>`, so a repeated notification updates
-//! the open incident instead of raising a second one. Applying an alert is idempotent, which is
-//! why a database failure answers `503` for the whole batch: Alertmanager then retries it.
+//! alert whose labels lie outside the token's scope is skipped and reported, the others still
+//! apply. Each alert is its own notice source, `alertmanager:<token name>:<fingerprint>`, so a
+//! repeated notification updates the open incident instead of raising a second one, and two
+//! tokens whose alerts share a fingerprint (a hash of the labels) never meet. A notice outside
+//! the token's scope does not exist for the webhook: an alert colliding with one raises its own
+//! incident, its end is ignored, and no answer names it. Incidents keyed the old way,
+//! `alertmanager:<fingerprint>`, are still found, by tokens that cover them. Applying an alert
+//! is idempotent, which is why a database failure answers `503` for the whole batch:
+//! Alertmanager then retries it.
 
-use crate::api::notices::operator;
+use crate::api::auth::operator;
 use crate::domain::{Ars, LeikaKey};
 use crate::notices::NoticeHub;
 use crate::notices::hub::HubError;
@@ -113,7 +118,8 @@ pub enum AlertError {
 #[derive(Debug)]
 enum Applied {
     Raised(String),
-    Resolved(String),
+    /// Every incident its end closed (more than one only where duplicates were left open).
+    Resolved(Vec<String>),
     Ignored,
 }
 
@@ -131,7 +137,7 @@ pub async fn alertmanager(
     for alert in &payload.alerts {
         match apply(&state.notices, &token, alert, now).await {
             Ok(Applied::Raised(id)) => report.raised.push(id),
-            Ok(Applied::Resolved(id)) => report.resolved.push(id),
+            Ok(Applied::Resolved(ids)) => report.resolved.extend(ids),
             Ok(Applied::Ignored) => report.ignored += 1,
             // Not the alert's fault: fail the batch so Alertmanager retries it.
             Err(AlertError::Hub(HubError::Db(e))) => return Err(Error::Database(e)),
@@ -170,43 +176,45 @@ async fn apply(
         // Not meant for citizens: most alerts of a monitoring system are not.
         return Ok(Applied::Ignored);
     }
-    if alert.fingerprint.trim().is_empty() {
+    let fingerprint = alert.fingerprint.trim();
+    if fingerprint.is_empty() {
         return Err(AlertError::NoFingerprint);
     }
-    let source = format!("alertmanager:{}", alert.fingerprint.trim());
+    let source = format!("alertmanager:{}:{fingerprint}", token.name);
+    // The key before tokens were part of it. Such notices were raised by whichever token came
+    // first; one covering them may carry them on, others must not even see them.
+    let legacy = format!("alertmanager:{fingerprint}");
+    let older = [legacy.as_str()];
+    let covered = |notice: &StoredNotice| token.covers(notice);
 
     if alert.status == AlertStatus::Resolved {
-        let Some(open) = hub.open_from(&source) else {
-            return Ok(Applied::Ignored);
-        };
-        if !token.covers(&open) {
-            return Err(AlertError::OutOfScope);
-        }
         let message = [("de".to_string(), RESOLVED_MESSAGE.to_string())].into();
-        return Ok(match hub.resolve_from(&source, message, now).await? {
-            Some(notice) => Applied::Resolved(notice.id.clone()),
-            None => Applied::Ignored,
+        let closed = hub
+            .resolve_from(&source, &older, message, now, covered)
+            .await?;
+        return Ok(if closed.is_empty() {
+            Applied::Ignored
+        } else {
+            Applied::Resolved(closed.iter().map(|n| n.id.clone()).collect())
         });
     }
 
     let services = leika.map(parse_services).transpose()?.unwrap_or_default();
     let regions = ars.map(parse_regions).transpose()?.unwrap_or_default();
     let input = incident(alert, services, regions);
+    // The alert's own labels must lie inside the scope; this says nothing about other notices.
     let draft = StoredNotice::create(String::new(), input.clone(), String::new(), now)?;
     if !token.covers(&draft) {
         return Err(AlertError::OutOfScope);
     }
-    // Alertmanager repeats firing alerts in every notification of their group; an unchanged
-    // repeat must not announce the notice again to every open stream.
-    if let Some(open) = hub.open_from(&source)
-        && open.impact == input.impact
-        // Only German comes from the alert; a person may have added other languages.
-        && open.content.get("de") == input.content.get("de")
-    {
-        return Ok(Applied::Raised(open.id.clone()));
+    // Alertmanager repeats firing alerts in every notification of their group; the hub commits
+    // (and announces) only a repeat that changes something.
+    match hub.raise_from(&source, &older, input, now, covered).await {
+        Ok(notice) => Ok(Applied::Raised(notice.id.clone())),
+        // The change would leave the scope; named as such, without the notice's id.
+        Err(HubError::NotFound(_)) => Err(AlertError::OutOfScope),
+        Err(e) => Err(e.into()),
     }
-    let notice = hub.raise_from(&source, input, now).await?;
-    Ok(Applied::Raised(notice.id.clone()))
 }
 
 /// The incident a firing alert stands for.

@@ -1,10 +1,10 @@
 //! Notices: the public list and live stream, and the operator endpoints to raise and change
 //! notices (bearer token, scoped).
 
+use crate::api::auth::operator;
 use crate::api::help::json_with_etag;
 use crate::notices::hub::{NoticeEvent, NoticeHub, Start};
 use crate::notices::model::{LANGUAGES, NoticeInput, NoticePatch, StoredNotice};
-use crate::notices::tokens::{self, TokenRecord};
 use crate::state::Clock;
 use crate::{AppState, Error};
 use axum::Extension;
@@ -283,22 +283,6 @@ fn events(conn: Connection) -> impl Stream<Item = Result<Event, Infallible>> {
     })
 }
 
-/// The operator behind a request, from `Authorization: Bearer …`.
-pub(crate) async fn operator(state: &AppState, headers: &HeaderMap) -> Result<TokenRecord, Error> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or(Error::Unauthorized)?;
-    state
-        .db
-        .token_by_hash(&tokens::hash(token))
-        .await?
-        .ok_or(Error::Unauthorized)
-}
-
 /// `POST /api/v1/notices`: raise a notice. Answers `201` with the stored notice (all
 /// languages) once it is committed and announced.
 pub async fn create_notice(
@@ -326,7 +310,9 @@ pub async fn create_notice(
         .into_response())
 }
 
-/// `PATCH /api/v1/notices/{id}`: change state, texts, scope or window.
+/// `PATCH /api/v1/notices/{id}`: change state, texts, scope or window. A notice outside the
+/// token's scope is answered `404` like a missing one (nothing about it is revealed); moving a
+/// notice of its own out of its scope is `403`.
 pub async fn update_notice(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -338,14 +324,20 @@ pub async fn update_notice(
     let mut denied = false;
     let result = state
         .notices
-        .update(&id, patch, state.clock.now(), |before, after| {
-            if token.covers(before) && token.covers(after) {
-                Ok(())
-            } else {
-                denied = true;
-                Err(crate::notices::hub::HubError::NotFound(String::new()))
-            }
-        })
+        .update_visible(
+            &id,
+            patch,
+            state.clock.now(),
+            |before| token.covers(before),
+            |_, after| {
+                if token.covers(after) {
+                    Ok(())
+                } else {
+                    denied = true;
+                    Err(crate::notices::hub::HubError::NotFound(String::new()))
+                }
+            },
+        )
         .await;
     match result {
         Ok(notice) => Ok(Json(notice.as_ref().clone())),

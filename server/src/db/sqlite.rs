@@ -273,37 +273,97 @@ pub(super) async fn insert_token(
     token: &crate::notices::tokens::TokenRecord,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO api_tokens (name, hash, services, regions, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO api_tokens (name, hash, role, services, regions, created_at, expires_at,
+                                 last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&token.name)
     .bind(&token.hash)
+    .bind(token.role.as_str())
     .bind(to_json(&token.services))
     .bind(to_json(&token.regions))
     .bind(&token.created_at)
+    .bind(token.expires_at.map(|t| t.to_string()))
+    .bind(token.last_used_at.map(|t| t.to_string()))
     .execute(pool)
     .await?;
     Ok(())
 }
 
+const TOKEN_COLUMNS: &str =
+    "name, hash, role, services, regions, created_at, expires_at, last_used_at";
+
 pub(super) async fn token_by_hash(
     pool: &SqlitePool,
     hash: &str,
 ) -> Result<Option<crate::notices::tokens::TokenRecord>, DbError> {
-    let Some(row) = sqlx::query(
-        "SELECT name, hash, services, regions, created_at FROM api_tokens WHERE hash = ?",
-    )
+    sqlx::query(&format!(
+        "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE hash = ?"
+    ))
     .bind(hash)
     .fetch_optional(pool)
     .await?
-    else {
-        return Ok(None);
-    };
+    .map(|row| token_from_row(&row))
+    .transpose()
+}
+
+pub(super) async fn tokens(
+    pool: &SqlitePool,
+) -> Result<Vec<crate::notices::tokens::TokenRecord>, DbError> {
+    sqlx::query(&format!(
+        "SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY name"
+    ))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(token_from_row)
+    .collect()
+}
+
+pub(super) async fn revoke_token(pool: &SqlitePool, name: &str) -> Result<bool, DbError> {
+    let done = sqlx::query("DELETE FROM api_tokens WHERE name = ?")
+        .bind(name)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Compare-and-set on the last-used time read with the token: of concurrent requests in the
+/// same minute only one writes.
+pub(super) async fn record_token_use(
+    pool: &SqlitePool,
+    token: &crate::notices::tokens::TokenRecord,
+    now: jiff::Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE hash = ? AND last_used_at IS ?")
+        .bind(now.to_string())
+        .bind(&token.hash)
+        .bind(token.last_used_at.map(|t| t.to_string()))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+fn token_from_row(
+    row: &sqlx::sqlite::SqliteRow,
+) -> Result<crate::notices::tokens::TokenRecord, DbError> {
+    use crate::notices::tokens::Role;
     let name: String = row.try_get("name")?;
-    Ok(Some(crate::notices::tokens::TokenRecord {
+    let corrupt = |what: &str| DbError::Corrupt(format!("token `{name}`: {what}"));
+    let instant = |column: &str| -> Result<Option<jiff::Timestamp>, DbError> {
+        row.try_get::<Option<String>, _>(column)?
+            .map(|text| text.parse().map_err(|_| corrupt(column)))
+            .transpose()
+    };
+    let role: String = row.try_get("role")?;
+    Ok(crate::notices::tokens::TokenRecord {
+        role: Role::parse(&role).ok_or_else(|| corrupt("role"))?,
         services: from_json(row.try_get("services")?, &name)?,
         regions: from_json(row.try_get("regions")?, &name)?,
         hash: row.try_get("hash")?,
         created_at: row.try_get("created_at")?,
+        expires_at: instant("expires_at")?,
+        last_used_at: instant("last_used_at")?,
         name,
-    }))
+    })
 }

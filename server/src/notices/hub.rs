@@ -211,9 +211,25 @@ impl NoticeHub {
         now: Timestamp,
         allowed: impl FnOnce(&StoredNotice, &StoredNotice) -> Result<(), HubError>,
     ) -> Result<Arc<StoredNotice>, HubError> {
+        self.update_visible(id, patch, now, |_| true, allowed).await
+    }
+
+    /// Changes a notice for a caller who sees only the notices `visible` admits (a token's
+    /// scope): any other is `NotFound`, exactly like a missing id, and is decided before the
+    /// patch is checked, so not even a broken patch tells the two apart. `allowed` may veto the
+    /// result.
+    pub async fn update_visible(
+        &self,
+        id: &str,
+        patch: NoticePatch,
+        now: Timestamp,
+        visible: impl FnOnce(&StoredNotice) -> bool,
+        allowed: impl FnOnce(&StoredNotice, &StoredNotice) -> Result<(), HubError>,
+    ) -> Result<Arc<StoredNotice>, HubError> {
         let _writer = self.writer.lock().await;
         let current = self
             .get(id)
+            .filter(|n| visible(n))
             .ok_or_else(|| HubError::NotFound(id.to_string()))?;
         let next = current.patched(patch, now)?;
         allowed(&current, &next)?;
@@ -221,63 +237,105 @@ impl NoticeHub {
     }
 
     /// Raises a notice for `source` or, if one is still open, updates it — used by monitoring,
-    /// which must not raise the same disruption twice.
+    /// which must not raise the same disruption twice. The caller's open notices are those
+    /// from `source` or from one of the `older` source keys it used before, and that `allowed`
+    /// admits (a token's scope); any other notice is treated as if it did not exist. Checking
+    /// and creating happen under the writer lock, so concurrent calls raise one notice. A
+    /// repeat that would change nothing is not committed, so open streams are not told again.
     pub async fn raise_from(
         &self,
         source: &str,
+        older: &[&str],
         input: NoticeInput,
         now: Timestamp,
+        allowed: impl Fn(&StoredNotice) -> bool,
     ) -> Result<Arc<StoredNotice>, HubError> {
-        let open = self.open_from(source);
-        match open {
-            Some(existing) => {
-                let patch = NoticePatch {
-                    impact: Some(input.impact),
-                    content: input.content,
-                    message: input.message,
-                    ..NoticePatch::default()
-                };
-                self.update(&existing.id, patch, now, |_, _| Ok(())).await
-            }
-            None => self.create(input, source.to_string(), now).await,
+        let _writer = self.writer.lock().await;
+        let mine = |n: &StoredNotice| {
+            (n.source == source || older.contains(&n.source.as_str())) && allowed(n)
+        };
+        let Some(existing) = self.open_where(mine).into_iter().next_back() else {
+            let notice = StoredNotice::create(new_id(), input, source.to_string(), now)?;
+            return self.commit_locked(notice).await;
+        };
+        let unchanged = existing.impact == input.impact
+            && input.message.is_empty()
+            && input
+                .content
+                .iter()
+                .all(|(lang, content)| existing.content.get(lang) == Some(content));
+        if unchanged {
+            return Ok(existing);
         }
+        let patch = NoticePatch {
+            impact: Some(input.impact),
+            content: input.content,
+            message: input.message,
+            ..NoticePatch::default()
+        };
+        let next = existing.patched(patch, now)?;
+        // The change must stay the caller's, as PATCH demands of a token's scope.
+        if !mine(&next) {
+            return Err(HubError::NotFound(String::new()));
+        }
+        self.commit_locked(next).await
     }
 
-    /// Resolves the open notice raised by `source`, if any.
+    /// Resolves (maintenance: completes) every open notice from `source` or the `older` keys
+    /// that `allowed` admits, under the writer lock; returns them in the order raised. Closing
+    /// all of them, not just the newest, matters: a duplicate left open would keep its banner
+    /// up for good.
     pub async fn resolve_from(
         &self,
         source: &str,
+        older: &[&str],
         message: BTreeMap<String, String>,
         now: Timestamp,
-    ) -> Result<Option<Arc<StoredNotice>>, HubError> {
-        let Some(open) = self.open_from(source) else {
-            return Ok(None);
+        allowed: impl Fn(&StoredNotice) -> bool,
+    ) -> Result<Vec<Arc<StoredNotice>>, HubError> {
+        let _writer = self.writer.lock().await;
+        let mine = |n: &StoredNotice| {
+            (n.source == source || older.contains(&n.source.as_str())) && allowed(n)
         };
-        let state = match open.kind {
-            wire::NoticeKind::Maintenance => NoticeState::Completed,
-            _ => NoticeState::Resolved,
-        };
-        let patch = NoticePatch {
-            state: Some(state),
-            message,
-            ..NoticePatch::default()
-        };
-        self.update(&open.id, patch, now, |_, _| Ok(()))
-            .await
-            .map(Some)
+        let mut resolved = Vec::new();
+        for open in self.open_where(mine) {
+            let state = match open.kind {
+                wire::NoticeKind::Maintenance => NoticeState::Completed,
+                _ => NoticeState::Resolved,
+            };
+            let patch = NoticePatch {
+                state: Some(state),
+                message: message.clone(),
+                ..NoticePatch::default()
+            };
+            let next = open.patched(patch, now)?;
+            if mine(&next) {
+                resolved.push(self.commit_locked(next).await?);
+            }
+        }
+        Ok(resolved)
     }
 
     /// The newest notice from `source` that is not over.
     pub fn open_from(&self, source: &str) -> Option<Arc<StoredNotice>> {
-        self.read()
+        self.open_where(|n| n.source == source)
+            .into_iter()
+            .next_back()
+    }
+
+    /// The notices that are not over and satisfy `wanted`, oldest first.
+    fn open_where(&self, wanted: impl Fn(&StoredNotice) -> bool) -> Vec<Arc<StoredNotice>> {
+        let mut open: Vec<Arc<StoredNotice>> = self
+            .read()
             .notices
             .values()
             .filter(|n| {
-                n.source == source
-                    && !matches!(n.state, NoticeState::Resolved | NoticeState::Completed)
+                !matches!(n.state, NoticeState::Resolved | NoticeState::Completed) && wanted(n)
             })
-            .max_by_key(|n| n.created_at)
             .cloned()
+            .collect();
+        open.sort_by_key(|n| n.created_at);
+        open
     }
 
     /// Moves maintenance notices whose window started or ended by `now`; announces maintenance

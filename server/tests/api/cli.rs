@@ -200,3 +200,183 @@ fn csv_problems_name_file_line_and_column() {
         "{stderr}"
     );
 }
+
+/// Creates a token; returns the secret printed on stdout.
+fn create_token(dir: &std::path::Path, args: &[&str]) -> String {
+    let mut all = vec!["token", "create"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = with_data(dir, &all);
+    assert_eq!(code, 0, "{stderr}");
+    let secret = stdout.trim().to_string();
+    assert!(secret.starts_with("ast_"), "{stdout}");
+    secret
+}
+
+#[test]
+fn tokens_are_listed_with_role_scope_and_expiry_and_never_with_their_secret() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let admin = create_token(dir.path(), &["--name", "admin", "--admin"]);
+    let ops = create_token(
+        dir.path(),
+        &[
+            "--name",
+            "betrieb-elterngeld",
+            "--leika",
+            "99041006017000",
+            "--ars",
+            "04",
+            "--expires",
+            "2099-12-31",
+        ],
+    );
+    let monitor = create_token(
+        dir.path(),
+        &[
+            "--name",
+            "monitoring",
+            "--role",
+            "operator",
+            "--expires-in-days",
+            "30",
+        ],
+    );
+    let (code, stdout, stderr) = with_data(dir.path(), &["token", "list"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Columns are padded and separated by at least two spaces.
+    let rows: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 4, "{stdout}");
+    assert_eq!(
+        rows[0],
+        ["NAME", "ROLE", "SCOPE", "CREATED", "EXPIRES", "LAST USED"]
+    );
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("{name} missing:\n{stdout}"))
+            .clone()
+    };
+    let admin_row = row("admin");
+    assert_eq!(
+        [admin_row[1], admin_row[2], admin_row[4], admin_row[5]],
+        ["admin", "all", "never", "never"],
+        "{stdout}"
+    );
+    let ops_row = row("betrieb-elterngeld");
+    assert_eq!(ops_row[1], "operator");
+    assert_eq!(ops_row[2], "leika 99041006017000; ars 04");
+    // The end of 31 December 2099 in Germany (CET).
+    assert_eq!(ops_row[4], "2099-12-31T23:00:00Z");
+    let monitor_row = row("monitoring");
+    assert_eq!(monitor_row[1], "operator");
+    assert!(
+        monitor_row[4].parse::<jiff::Timestamp>().is_ok(),
+        "{stdout}"
+    );
+    assert_eq!(monitor_row[5], "never");
+    assert!(admin_row[3].parse::<jiff::Timestamp>().is_ok(), "{stdout}");
+
+    use anlaufstelle::notices::tokens::hash;
+    for secret in [&admin, &ops, &monitor] {
+        for shown in [&stdout, &stderr] {
+            assert!(!shown.contains(&secret[4..]), "secret shown:\n{shown}");
+            assert!(!shown.contains(&hash(secret)), "hash shown:\n{shown}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused_and_an_unknown_name_is_one_clear_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let secret = create_token(dir.path(), &["--name", "betrieb"]);
+    create_token(dir.path(), &["--name", "bleibt"]);
+    let (code, _, stderr) = with_data(dir.path(), &["token", "revoke", "betrieb"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, listed, _) = with_data(dir.path(), &["token", "list"]);
+    assert!(!listed.contains("betrieb"), "{listed}");
+    assert!(listed.contains("bleibt"), "{listed}");
+
+    let (code, _, stderr) = with_data(dir.path(), &["token", "revoke", "betrieb"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no token named `betrieb`"), "{stderr}");
+
+    let url = format!(
+        "sqlite:{}",
+        dir.path().join("anlaufstelle.sqlite").display()
+    );
+    let db = anlaufstelle::db::Db::connect(&url).await.expect("database");
+    let app = crate::TestApp::from_db(db, dir).await;
+    app.send_json(
+        "POST",
+        "/api/v1/notices",
+        Some(&secret),
+        &serde_json::json!({}),
+    )
+    .await
+    .assert_error(axum::http::StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+#[test]
+fn bad_token_options_are_one_clear_line_and_create_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (args, code, says) in [
+        (
+            vec!["--name", "a", "--admin", "--ars", "04"],
+            1,
+            "admin token cannot be limited",
+        ),
+        (
+            vec!["--name", "a", "--admin", "--role", "operator"],
+            2,
+            "--role",
+        ),
+        (vec!["--name", "a", "--role", "root"], 2, "root"),
+        (
+            vec!["--name", "a", "--expires", "2000-01-01"],
+            1,
+            "in the past",
+        ),
+        (
+            vec!["--name", "a", "--expires", "31.12.2099"],
+            2,
+            "--expires",
+        ),
+        (
+            vec!["--name", "a", "--expires-in-days", "0"],
+            2,
+            "--expires-in-days",
+        ),
+        (
+            vec![
+                "--name",
+                "a",
+                "--expires-in-days",
+                "5",
+                "--expires",
+                "2099-01-01",
+            ],
+            2,
+            "--expires",
+        ),
+        (vec!["--name", "a b"], 1, "not a token name"),
+    ] {
+        let mut all = vec!["token", "create"];
+        all.extend_from_slice(&args);
+        let (exit, stdout, stderr) = with_data(dir.path(), &all);
+        assert_eq!(exit, code, "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: no token printed");
+    }
+    let (code, listed, stderr) = with_data(dir.path(), &["token", "list"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(listed, "", "nothing was created");
+}

@@ -214,7 +214,14 @@ async fn a_killed_server_delivers_every_acknowledged_message_after_its_restart()
     std::fs::create_dir_all(&data).expect("data dir");
     let mut sink = Sink::start_in(dir.path()).await;
     let out = binary()
-        .args(["token", "create", "--name", "admin", "--data-dir"])
+        .args([
+            "token",
+            "create",
+            "--name",
+            "admin",
+            "--admin",
+            "--data-dir",
+        ])
         .arg(&data)
         .output()
         .expect("token create runs");

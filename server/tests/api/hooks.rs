@@ -13,6 +13,7 @@ use wire::{Impact, NoticeState};
 
 const ELTERNGELD: &str = "99041006017000";
 const HOOK: &str = "/api/v1/hooks/alertmanager";
+const NOW: &str = "2026-11-23T09:00:00Z";
 
 fn alert(status: &str, fingerprint: &str, labels: Value, annotations: Value) -> Value {
     json!({
@@ -83,7 +84,7 @@ async fn a_firing_alert_raises_a_published_incident_for_its_service_and_region()
     let id = report["raised"][0].as_str().expect("raised id");
 
     let notice = app.state.notices.get(id).expect("stored");
-    assert_eq!(notice.source, "alertmanager:a1b2c3");
+    assert_eq!(notice.source, "alertmanager:alertmanager:a1b2c3");
     assert_eq!(notice.impact, Impact::Critical);
     assert!(notice.published);
     assert_eq!(notice.content["de"].title, "Elterngeld-Antrag gestört");
@@ -166,7 +167,7 @@ async fn an_alert_outside_the_tokens_scope_is_rejected_while_the_others_apply() 
             .notices
             .all()
             .iter()
-            .all(|n| n.source == "alertmanager:bremen")
+            .all(|n| n.source == "alertmanager:bremen:bremen")
     );
 }
 
@@ -225,7 +226,7 @@ async fn labels_choose_impact_draft_publication_and_a_full_ars_covers_its_region
     let by_source = |fingerprint: &str| {
         app.state
             .notices
-            .open_from(&format!("alertmanager:{fingerprint}"))
+            .open_from(&format!("alertmanager:alertmanager:{fingerprint}"))
             .expect("raised")
     };
     assert_eq!(by_source("info").impact, Impact::Minor);
@@ -467,4 +468,202 @@ receivers:
         app.get(&list(ELTERNGELD, "040110000000")).await.json()["notices"],
         json!([])
     );
+}
+
+/// A firing alert for `fingerprint` in the region `ars`, titled `summary`.
+fn firing_in(fingerprint: &str, ars: &str, summary: &str) -> Value {
+    alert(
+        "firing",
+        fingerprint,
+        json!({"alertname": "ElterngeldDown", "leika": ELTERNGELD, "ars": ars, "severity": "critical"}),
+        json!({"summary": summary, "description": "Uploads schlagen fehl."}),
+    )
+}
+
+fn resolved(fingerprint: &str) -> Value {
+    alert("resolved", fingerprint, bremen_labels(), json!({}))
+}
+
+/// The ids of the open notices whose source ends in `:<fingerprint>`, sorted.
+fn open_for(app: &TestApp, fingerprint: &str) -> Vec<String> {
+    let suffix = format!(":{fingerprint}");
+    let mut open: Vec<String> = app
+        .state
+        .notices
+        .all()
+        .into_iter()
+        .filter(|n| n.source.ends_with(&suffix) && n.state != NoticeState::Resolved)
+        .map(|n| n.id.clone())
+        .collect();
+    open.sort();
+    open
+}
+
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+/// An incident stored the way the webhook keyed them before tokens were part of the key.
+async fn legacy_incident(app: &TestApp, fingerprint: &str, region: &str) -> String {
+    let input = serde_json::from_value(json!({
+        "kind": "incident",
+        "impact": "critical",
+        "services": [ELTERNGELD],
+        "regions": [region],
+        "content": {"de": {"title": "Elterngeld-Antrag in Bayern gestört", "body": "Alt."}}
+    }))
+    .expect("notice input");
+    app.state
+        .notices
+        .create(
+            input,
+            format!("alertmanager:{fingerprint}"),
+            "2026-11-23T08:00:00Z".parse().expect("timestamp"),
+        )
+        .await
+        .expect("stored")
+        .id
+        .clone()
+}
+
+#[tokio::test]
+async fn an_alert_colliding_with_a_foreign_incident_raises_its_own_and_learns_nothing_about_it() {
+    let app = TestApp::with_sample_data().await.at(NOW);
+    let bayern = app.token("bayern", &[], &["09"]).await;
+    let bremen = app.token("bremen", &[], &["04"]).await;
+    let theirs = post(
+        &app,
+        &bayern,
+        vec![firing_in(
+            "f00d",
+            "09",
+            "Elterngeld-Antrag in Bayern gestört",
+        )],
+    )
+    .await;
+    let theirs = theirs["raised"][0].as_str().expect("raised id").to_string();
+    let before = app.state.notices.get(&theirs).expect("stored");
+
+    // The same fingerprint from a token scoped to Bremen: Alertmanager fingerprints are hashes
+    // of the labels, so two teams' alerts can share one.
+    let report = post(&app, &bremen, vec![firing_in("f00d", "04", "Übernommen")]).await;
+    let ours = report["raised"][0].as_str().expect("raised id").to_string();
+    assert_ne!(ours, theirs, "{report}");
+    assert!(!report.to_string().contains(&theirs), "{report}");
+    assert_eq!(
+        *app.state.notices.get(&theirs).expect("kept"),
+        *before,
+        "the Bayern incident is untouched"
+    );
+    assert_eq!(
+        open_for(&app, "f00d"),
+        sorted(vec![theirs.clone(), ours.clone()])
+    );
+
+    // Its end resolves only its own incident.
+    let report = post(&app, &bremen, vec![resolved("f00d")]).await;
+    assert_eq!(report["resolved"], json!([ours]), "{report}");
+    assert_eq!(open_for(&app, "f00d"), std::slice::from_ref(&theirs));
+    // And told again, it is answered exactly like an alert nobody ever raised.
+    let again = post(&app, &bremen, vec![resolved("f00d")]).await;
+    let never = post(&app, &bremen, vec![resolved("0000")]).await;
+    assert_eq!(again, never);
+    assert_eq!(open_for(&app, "f00d"), [theirs]);
+}
+
+#[tokio::test]
+async fn incidents_keyed_the_old_way_are_found_only_by_tokens_that_cover_them() {
+    let app = TestApp::with_sample_data().await.at(NOW);
+    let old = legacy_incident(&app, "cafe", "09").await;
+    let bayern = app.token("bayern", &[ELTERNGELD], &["09"]).await;
+    let bremen = app.token("bremen", &[], &["04"]).await;
+
+    // Outside the Bremen token's scope the old incident does not exist for it: its end is
+    // ignored like an unknown alert's, and its start raises Bremen's own incident.
+    let report = post(&app, &bremen, vec![resolved("cafe")]).await;
+    let never = post(&app, &bremen, vec![resolved("0000")]).await;
+    assert_eq!(report, never);
+    assert_eq!(report["ignored"], 1, "{report}");
+    let report = post(&app, &bremen, vec![firing_in("cafe", "04", "Bremen")]).await;
+    let bremens = report["raised"][0].as_str().expect("raised id").to_string();
+    assert_ne!(bremens, old);
+    let stored = app.state.notices.get(&bremens).expect("stored");
+    assert_eq!(stored.source, "alertmanager:bremen:cafe");
+
+    // A token that covers it carries on with it.
+    let report = post(&app, &bayern, vec![firing_in("cafe", "09", "Neu")]).await;
+    assert_eq!(report["raised"], json!([old]), "{report}");
+    let updated = app.state.notices.get(&old).expect("kept");
+    assert_eq!(updated.content["de"].title, "Neu");
+    let report = post(&app, &bayern, vec![resolved("cafe")]).await;
+    assert_eq!(report["resolved"], json!([old]), "{report}");
+    assert_eq!(open_for(&app, "cafe"), [bremens]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_notifications_for_a_new_alert_raise_one_incident_and_its_end_closes_it() {
+    let app = TestApp::with_sample_data().await.at(NOW);
+    let token = app.token("alertmanager", &[], &[]).await;
+    for round in 0..5 {
+        let fingerprint = format!("race{round}");
+        // What an HA pair of Alertmanagers does: both send the same notification at once.
+        let (a, b) = tokio::join!(
+            post(&app, &token, vec![firing(&fingerprint)]),
+            post(&app, &token, vec![firing(&fingerprint)]),
+        );
+        let open = open_for(&app, &fingerprint);
+        assert_eq!(open.len(), 1, "round {round}: {a} {b}");
+        assert_eq!(a["raised"], json!(open), "round {round}");
+        assert_eq!(b["raised"], json!(open), "round {round}");
+
+        let (a, b) = tokio::join!(
+            post(&app, &token, vec![resolved(&fingerprint)]),
+            post(&app, &token, vec![resolved(&fingerprint)]),
+        );
+        assert!(open_for(&app, &fingerprint).is_empty(), "round {round}");
+        let closed: Vec<_> = [&a, &b]
+            .iter()
+            .flat_map(|r| r["resolved"].as_array().cloned().unwrap_or_default())
+            .collect();
+        assert_eq!(closed, [json!(open[0])], "resolved once: {a} {b}");
+    }
+}
+
+#[tokio::test]
+async fn a_resolved_alert_closes_every_incident_open_from_its_source() {
+    let app = TestApp::with_sample_data().await.at(NOW);
+    let token = app.token("alertmanager", &[], &[]).await;
+    // What racing notifications left behind before raising was atomic: two open incidents for
+    // one alert, here one keyed the old way and one the new way.
+    let old = legacy_incident(&app, "a1b2c3", "04").await;
+    let report = post(&app, &token, vec![firing_in("a1b2c3", "04", "Neu")]).await;
+    assert_eq!(
+        report["raised"],
+        json!([old]),
+        "the old incident carries on"
+    );
+    let input = serde_json::from_value(json!({
+        "kind": "incident", "impact": "major", "services": [ELTERNGELD], "regions": ["04"],
+        "content": {"de": {"title": "Doppelt"}}
+    }))
+    .expect("notice input");
+    let twin = app
+        .state
+        .notices
+        .create(
+            input,
+            "alertmanager:alertmanager:a1b2c3".into(),
+            "2026-11-23T08:30:00Z".parse().expect("timestamp"),
+        )
+        .await
+        .expect("stored")
+        .id
+        .clone();
+    assert_eq!(open_for(&app, "a1b2c3").len(), 2);
+
+    let report = post(&app, &token, vec![resolved("a1b2c3")]).await;
+    let closed: Vec<String> = serde_json::from_value(report["resolved"].clone()).expect("ids");
+    assert_eq!(sorted(closed), sorted(vec![old, twin]), "{report}");
+    assert!(open_for(&app, "a1b2c3").is_empty());
 }

@@ -15,6 +15,7 @@ mod outbox;
 mod regions;
 mod replay;
 mod status;
+mod tokens;
 
 use anlaufstelle::dataset::{Dataset, SAMPLE_JSON};
 use anlaufstelle::db::Db;
@@ -104,18 +105,46 @@ impl TestApp {
         Self { state, _dir: dir }
     }
 
+    /// The application on `db`, which lives in `dir`.
+    pub async fn from_db(db: Db, dir: TempDir) -> Self {
+        let state = AppState::load(db).await.expect("state loads");
+        Self { state, _dir: dir }
+    }
+
     /// Creates an operator token limited to `services` and `regions` (empty = unlimited).
     pub async fn token(&self, name: &str, services: &[&str], regions: &[&str]) -> String {
+        use anlaufstelle::notices::tokens::{Role, TokenRecord};
+        self.token_with(TokenRecord {
+            services: services.iter().map(|s| s.to_string()).collect(),
+            regions: regions.iter().map(|s| s.to_string()).collect(),
+            ..TokenRecord::new(name.into(), String::new(), Role::Operator, String::new())
+        })
+        .await
+    }
+
+    /// Creates an admin token.
+    pub async fn admin_token(&self, name: &str) -> String {
+        use anlaufstelle::notices::tokens::{Role, TokenRecord};
+        self.token_with(TokenRecord::new(
+            name.into(),
+            String::new(),
+            Role::Admin,
+            String::new(),
+        ))
+        .await
+    }
+
+    /// Stores `record` under a fresh secret (its `hash` and `created_at` are filled in) and
+    /// returns the secret.
+    pub async fn token_with(&self, record: anlaufstelle::notices::tokens::TokenRecord) -> String {
         use anlaufstelle::notices::tokens::{TokenRecord, generate, hash};
         let token = generate();
         self.state
             .db
             .insert_token(&TokenRecord {
-                name: name.into(),
                 hash: hash(&token),
-                services: services.iter().map(|s| s.to_string()).collect(),
-                regions: regions.iter().map(|s| s.to_string()).collect(),
                 created_at: "2026-11-23T09:00:00Z".into(),
+                ..record
             })
             .await
             .expect("token stored");

@@ -114,6 +114,7 @@ async fn a_scoped_token_cannot_touch_other_services_or_regions() {
         .send_json("POST", "/api/v1/notices", Some(&admin), &incident(&["05"]))
         .await;
     let nrw_id = nrw.json()["id"].as_str().expect("id").to_string();
+    // Outside its scope a notice does not exist for the token.
     app.send_json(
         "PATCH",
         &format!("/api/v1/notices/{nrw_id}"),
@@ -121,7 +122,7 @@ async fn a_scoped_token_cannot_touch_other_services_or_regions() {
         &json!({"state": "resolved"}),
     )
     .await
-    .assert_error(StatusCode::FORBIDDEN, "forbidden_scope");
+    .assert_error(StatusCode::NOT_FOUND, "not_found");
     // Nor may it widen its own notice beyond its scope.
     let own_id = own.json()["id"].as_str().expect("id").to_string();
     app.send_json(
@@ -542,4 +543,86 @@ async fn a_full_timeline_takes_no_more_messages_but_the_notice_can_still_be_reso
         .await;
     assert_eq!(resolved.status, StatusCode::OK);
     assert_eq!(resolved.json()["state"], "resolved");
+}
+
+#[tokio::test]
+async fn a_notice_outside_the_tokens_scope_looks_exactly_like_a_missing_one() {
+    let app = TestApp::empty().await.at(NOW);
+    let ops = app.token("ops", &[], &[]).await;
+    let bremen = app.token("bremen", &[], &["04"]).await;
+    let nrw = app
+        .send_json("POST", "/api/v1/notices", Some(&ops), &incident(&["05"]))
+        .await;
+    let nrw_id = nrw.json()["id"].as_str().expect("id").to_string();
+    let before = app.state.notices.get(&nrw_id).expect("stored");
+
+    // A valid change, one the notice rules reject, and one that would move it into Bremen:
+    // each answered for the foreign notice exactly as for an id that does not exist.
+    for patch in [
+        json!({"state": "resolved"}),
+        json!({"state": "completed"}),
+        json!({"regions": ["04"]}),
+    ] {
+        let foreign = app
+            .send_json(
+                "PATCH",
+                &format!("/api/v1/notices/{nrw_id}"),
+                Some(&bremen),
+                &patch,
+            )
+            .await;
+        let missing = app
+            .send_json(
+                "PATCH",
+                "/api/v1/notices/ntc-0000000000000000",
+                Some(&bremen),
+                &patch,
+            )
+            .await;
+        foreign.assert_error(StatusCode::NOT_FOUND, "not_found");
+        assert_eq!(
+            (foreign.status, foreign.json()),
+            (missing.status, missing.json()),
+            "{patch}"
+        );
+    }
+    assert_eq!(*app.state.notices.get(&nrw_id).expect("kept"), *before);
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_accepted_in_any_case() {
+    let app = TestApp::empty().await.at(NOW);
+    let token = app.token("ops", &[], &[]).await;
+    for scheme in ["bearer", "BEARER", "BeArEr"] {
+        let res = app
+            .request(
+                Request::post("/api/v1/notices")
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("{scheme} {token}"))
+                    .body(Body::from(incident(&["04"]).to_string()))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "{scheme}: {}",
+            String::from_utf8_lossy(&res.body)
+        );
+    }
+    for wrong in [
+        format!("Basic {token}"),
+        format!("Bearer{token}"),
+        token.clone(),
+    ] {
+        app.request(
+            Request::post("/api/v1/notices")
+                .header("content-type", "application/json")
+                .header("authorization", wrong.as_str())
+                .body(Body::from(incident(&["04"]).to_string()))
+                .expect("request"),
+        )
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    }
 }

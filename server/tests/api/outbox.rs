@@ -494,7 +494,7 @@ async fn after_max_attempts_a_message_is_dead_listed_for_admins_and_an_admin_ret
         "a dead message is not tried again by itself"
     );
 
-    let admin = app.token("admin", &[], &[]).await;
+    let admin = app.admin_token("admin").await;
     let scoped = app.token("elterngeld", &[ELTERNGELD], &[]).await;
     let list = app
         .send_json(
@@ -531,10 +531,10 @@ async fn after_max_attempts_a_message_is_dead_listed_for_admins_and_an_admin_ret
     let path = format!("/api/v1/admin/messages/{reference}/retry");
     app.send_json("GET", "/api/v1/admin/messages", Some(&scoped), &json!(null))
         .await
-        .assert_error(StatusCode::FORBIDDEN, "forbidden_scope");
+        .assert_error(StatusCode::FORBIDDEN, "admin_required");
     app.send_json("POST", &path, Some(&scoped), &json!({}))
         .await
-        .assert_error(StatusCode::FORBIDDEN, "forbidden_scope");
+        .assert_error(StatusCode::FORBIDDEN, "admin_required");
     app.send_json("GET", "/api/v1/admin/messages", None, &json!(null))
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
