@@ -11,9 +11,7 @@
 
 use http_body_util::{BodyExt as _, Empty, Full};
 use hyper::body::Bytes;
-use std::io::BufRead as _;
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, mpsc};
@@ -23,76 +21,13 @@ const PHASE_LIMIT: Duration = Duration::from_secs(90);
 const LEIKA: &str = "99041006017000";
 const ARS: &str = "040110000000";
 
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    token: String,
-    _dir: tempfile::TempDir,
-}
+#[path = "support/server.rs"]
+mod support;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server() -> Server {
-    let bin = env!("CARGO_BIN_EXE_anlaufstelle");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().to_str().expect("UTF-8 path").to_string();
-    let out = Command::new(bin)
-        .args(["token", "create", "--name", "bench", "--data-dir", &data])
-        .output()
-        .expect("token create runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout)
-        .expect("UTF-8")
-        .trim()
-        .to_string();
-    let mut child = Command::new(bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", &data])
-        .env("ANLAUFSTELLE_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let mut line = String::new();
-    std::io::BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("listening line");
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .expect("listening line")
-        .parse()
-        .expect("socket address");
-    Server {
-        child,
-        addr,
-        token,
-        _dir: dir,
-    }
-}
-
-/// Resident set size of `pid` in kB.
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
+use support::{Server, client_address, connect_from, rss_kb};
 
 fn main() {
-    let server = start_server();
+    let server = support::start(false);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     println!("notice latency: POST /api/v1/notices → received by every SSE stream (loopback)");
     for n in [1_000usize, 10_000] {
@@ -106,10 +41,12 @@ async fn phase(server: &Server, n: usize) {
     let (got_tx, mut got_rx) = mpsc::unbounded_channel::<(usize, Instant)>();
     let handshakes = Arc::new(Semaphore::new(256));
     let mut clients = tokio::task::JoinSet::new();
-    for _ in 0..n {
+    for i in 0..n {
         let (ready_tx, got_tx, handshakes) = (ready_tx.clone(), got_tx.clone(), handshakes.clone());
         let addr = server.addr;
-        clients.spawn(async move { client(addr, ready_tx, got_tx, handshakes).await });
+        // Each stream from its own address: citizens, not one client past its stream cap.
+        let from = client_address(i);
+        clients.spawn(async move { client(addr, from, ready_tx, got_tx, handshakes).await });
     }
     drop((ready_tx, got_tx));
 
@@ -165,12 +102,13 @@ async fn phase(server: &Server, n: usize) {
 /// time of every notice event tagged with its round.
 async fn client(
     addr: SocketAddr,
+    from: std::net::Ipv4Addr,
     ready: mpsc::UnboundedSender<()>,
     got: mpsc::UnboundedSender<(usize, Instant)>,
     handshakes: Arc<Semaphore>,
 ) {
     let permit = handshakes.acquire_owned().await.expect("semaphore open");
-    let Ok(stream) = tokio::net::TcpStream::connect(addr).await else {
+    let Ok(stream) = connect_from(addr, from).await else {
         return;
     };
     let io = hyper_util::rt::TokioIo::new(stream);

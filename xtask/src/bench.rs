@@ -8,6 +8,9 @@
 //! - notice latency from an operator's POST to receipt by every one of N = 1,000 and 10,000
 //!   concurrent SSE streams, p50 / p99 / max, and server memory per open stream
 //!   (`server/benches/notices.rs`);
+//! - hostile load: a second client's `/api/v1/help` p50 / p99 and the server's memory, without
+//!   and while one address holds 2,000 idle or half-sent connections and 500 notice streams
+//!   replaying from `Last-Event-ID: 0` (`server/benches/hostile.rs`);
 //! - contact-form messages acknowledged per second under 32 concurrent clients with p50 / p99
 //!   latency of `POST /api/v1/messages`, and delivery throughput of the queued backlog to a
 //!   local SMTP sink (`server/benches/messages.rs`).
@@ -83,6 +86,8 @@ pub fn run(args: &[String]) -> Result<()> {
     run_command(cmd(&cargo).args(["bench", "-p", "server", "--bench", "resolve"]))?;
     println!();
     run_command(cmd(&cargo).args(["bench", "-p", "server", "--bench", "notices"]))?;
+    println!();
+    run_command(cmd(&cargo).args(["bench", "-p", "server", "--bench", "hostile"]))?;
     println!();
     let smtp_python = tools::ensure_smtp_venv()?;
     run_command(
