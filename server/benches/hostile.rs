@@ -74,6 +74,7 @@ async fn history(server: &Server) {
             .header("authorization", format!("Bearer {}", server.token))
             .body(Full::new(Bytes::from(body.to_string())))
             .expect("request");
+        sender.ready().await.expect("connection ready");
         let response = sender.send_request(request).await.expect("response");
         assert_eq!(response.status(), 201, "notice accepted");
         let _ = response.into_body().collect().await;
@@ -104,8 +105,11 @@ async fn measure(server: &Server) -> Measured {
                     .body(Empty::new())
                     .expect("request");
                 let started = Instant::now();
-                match tokio::time::timeout(Duration::from_secs(10), sender.send_request(request))
-                    .await
+                let answer = async {
+                    sender.ready().await?;
+                    sender.send_request(request).await
+                };
+                match tokio::time::timeout(Duration::from_secs(10), answer).await
                 {
                     Ok(Ok(response)) if response.status() == 200 => {
                         let _ = response.into_body().collect().await;
