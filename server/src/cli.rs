@@ -16,6 +16,10 @@ pub struct Cli {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start; the size of `serve`'s options costs nothing"
+)]
 pub enum Command {
     /// Serve the API, the widget and the demo page.
     Serve(ServeArgs),
