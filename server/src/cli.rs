@@ -126,7 +126,7 @@ pub struct ServeArgs {
 }
 
 /// Contact-form intake and delivery of messages to the Funktionspostfächer.
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub struct MessageArgs {
     /// SMTP server for delivery: `smtp://host:25` (plain), `smtp://host:587?tls=required`
     /// (STARTTLS), `smtps://user:password@host:465` (TLS). Without it messages are accepted
@@ -202,6 +202,27 @@ pub struct MessageArgs {
         default_value = "/demo/datenschutz.html"
     )]
     pub privacy_url: String,
+}
+
+impl std::fmt::Debug for MessageArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The SMTP URL may hold a password and the secret signs tokens: never in a log.
+        let hidden = |set: bool| if set { Some("<hidden>") } else { None };
+        f.debug_struct("MessageArgs")
+            .field("smtp_url", &hidden(self.smtp_url.is_some()))
+            .field("smtp_password_file", &self.smtp_password_file)
+            .field("smtp_from", &self.smtp_from)
+            .field("retention_days", &self.retention_days)
+            .field("max_attempts", &self.max_attempts)
+            .field("message_secret", &hidden(self.message_secret.is_some()))
+            .field("min_fill_seconds", &self.min_fill_seconds)
+            .field("rate_limit_client", &self.rate_limit_client)
+            .field("rate_limit_service", &self.rate_limit_service)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("trusted_proxy_hops", &self.trusted_proxy_hops)
+            .field("privacy_url", &self.privacy_url)
+            .finish()
+    }
 }
 
 impl Default for MessageArgs {

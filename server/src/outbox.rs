@@ -1318,6 +1318,22 @@ mod tests {
     }
 
     #[test]
+    fn the_settings_debug_output_hides_the_smtp_password_and_the_secret() {
+        let config = MessageArgs {
+            smtp_url: Some("smtps://anlauf:geheim-4711@mail.example:465".into()),
+            message_secret: Some("token-secret-0815".into()),
+            ..MessageArgs::default()
+        };
+        let shown = format!(
+            "{config:?} {:?}",
+            crate::messages::Intake::new(config.clone())
+        );
+        assert!(!shown.contains("geheim-4711"), "{shown}");
+        assert!(!shown.contains("token-secret-0815"), "{shown}");
+        assert!(shown.contains("retention_days: 30"), "{shown}");
+    }
+
+    #[test]
     fn mail_in_the_clear_to_another_host_is_recognised() {
         for (url, host) in [
             ("smtp://mail.example:25", Some("mail.example")),
