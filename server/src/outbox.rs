@@ -913,7 +913,7 @@ async fn deliver_one(
 }
 
 /// The worker: delivers whatever is due, then sleeps until a message is committed
-/// (`AppState::outbox`), the next retry is due, or [`MAX_IDLE`] has passed. Without
+/// (`AppState::outbox`), the next retry is due, or `MAX_IDLE` (30 s) has passed. Without
 /// `--smtp-url` it logs that once and does nothing: messages stay queued.
 pub async fn run(state: AppState) {
     let mailer = match Mailer::from_config(&state.messages.config) {
