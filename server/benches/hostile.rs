@@ -109,8 +109,7 @@ async fn measure(server: &Server) -> Measured {
                     sender.ready().await?;
                     sender.send_request(request).await
                 };
-                match tokio::time::timeout(Duration::from_secs(10), answer).await
-                {
+                match tokio::time::timeout(Duration::from_secs(10), answer).await {
                     Ok(Ok(response)) if response.status() == 200 => {
                         let _ = response.into_body().collect().await;
                         latencies.push(started.elapsed());

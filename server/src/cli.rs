@@ -247,13 +247,24 @@ impl LimitArgs {
 }
 
 /// Contact-form intake and delivery of messages to the Funktionspostfächer.
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub struct MessageArgs {
     /// SMTP server for delivery: `smtp://host:25` (plain), `smtp://host:587?tls=required`
     /// (STARTTLS), `smtps://user:password@host:465` (TLS). Without it messages are accepted
     /// and kept queued until a server is configured.
-    #[arg(long, env = "ANLAUFSTELLE_SMTP_URL", value_name = "URL")]
+    // The URL may hold the password: `--help` must not print the variable's value.
+    #[arg(
+        long,
+        env = "ANLAUFSTELLE_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub smtp_url: Option<String>,
+
+    /// File whose content (trimmed) is the SMTP password; it replaces a password in
+    /// --smtp-url, which then names only the user (`smtps://user@host:465`).
+    #[arg(long, env = "ANLAUFSTELLE_SMTP_PASSWORD_FILE", value_name = "FILE")]
+    pub smtp_password_file: Option<PathBuf>,
 
     /// Sender address of delivered messages and confirmations.
     #[arg(
@@ -263,7 +274,8 @@ pub struct MessageArgs {
     )]
     pub smtp_from: String,
 
-    /// Days after delivery when message texts and personal data are deleted.
+    /// Days after delivery (or after giving up, or after receipt for a message never
+    /// delivered) when message texts and personal data are deleted.
     #[arg(long, env = "ANLAUFSTELLE_RETENTION_DAYS", default_value_t = 30)]
     pub retention_days: u32,
 
@@ -284,13 +296,25 @@ pub struct MessageArgs {
     #[arg(long, env = "ANLAUFSTELLE_RATE_LIMIT_CLIENT", default_value_t = 5)]
     pub rate_limit_client: u32,
 
-    /// Messages per service (LeiKa key) per hour, over all clients.
-    #[arg(long, env = "ANLAUFSTELLE_RATE_LIMIT_SERVICE", default_value_t = 300)]
+    /// Messages per recipient mailbox (Funktionspostfach) per hour, over all clients and
+    /// services (`--rate-limit-recipient` is the same flag).
+    #[arg(
+        long,
+        visible_alias = "rate-limit-recipient",
+        env = "ANLAUFSTELLE_RATE_LIMIT_SERVICE",
+        default_value_t = 300
+    )]
     pub rate_limit_service: u32,
 
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy): the
+    /// entry the outermost trusted proxy appended (see --trusted-proxy-hops).
     #[arg(long, env = "ANLAUFSTELLE_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+
+    /// Trusted proxies in a row in front of this server (with --trust-forwarded-for): the
+    /// client address is the N-th `X-Forwarded-For` entry from the right.
+    #[arg(long, env = "ANLAUFSTELLE_TRUSTED_PROXY_HOPS", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub trusted_proxy_hops: u32,
 
     /// Privacy notice the consent checkbox links to (absolute, or relative to this server).
     #[arg(
@@ -301,10 +325,32 @@ pub struct MessageArgs {
     pub privacy_url: String,
 }
 
+impl std::fmt::Debug for MessageArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The SMTP URL may hold a password and the secret signs tokens: never in a log.
+        let hidden = |set: bool| if set { Some("<hidden>") } else { None };
+        f.debug_struct("MessageArgs")
+            .field("smtp_url", &hidden(self.smtp_url.is_some()))
+            .field("smtp_password_file", &self.smtp_password_file)
+            .field("smtp_from", &self.smtp_from)
+            .field("retention_days", &self.retention_days)
+            .field("max_attempts", &self.max_attempts)
+            .field("message_secret", &hidden(self.message_secret.is_some()))
+            .field("min_fill_seconds", &self.min_fill_seconds)
+            .field("rate_limit_client", &self.rate_limit_client)
+            .field("rate_limit_service", &self.rate_limit_service)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("trusted_proxy_hops", &self.trusted_proxy_hops)
+            .field("privacy_url", &self.privacy_url)
+            .finish()
+    }
+}
+
 impl Default for MessageArgs {
     fn default() -> Self {
         Self {
             smtp_url: None,
+            smtp_password_file: None,
             smtp_from: "Anlaufstelle <noreply@anlaufstelle.invalid>".into(),
             retention_days: 30,
             max_attempts: 10,
@@ -313,6 +359,7 @@ impl Default for MessageArgs {
             rate_limit_client: 5,
             rate_limit_service: 300,
             trust_forwarded_for: false,
+            trusted_proxy_hops: 1,
             privacy_url: "/demo/datenschutz.html".into(),
         }
     }

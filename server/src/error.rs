@@ -48,6 +48,11 @@ pub enum Error {
     /// An admin asked to retry a message that was delivered already.
     #[error("This message has been delivered already; there is nothing to retry.")]
     AlreadyDelivered,
+    /// An admin asked to retry a message whose content was deleted after the retention period.
+    #[error(
+        "This message was never delivered and its content was deleted after the retention period; it cannot be delivered any more."
+    )]
+    MessageExpired,
     /// A notice breaks a rule.
     #[error("The notice is not valid: {0}")]
     InvalidNotice(#[from] crate::notices::model::NoticeError),
@@ -127,11 +132,13 @@ impl Error {
             Self::ForbiddenScope => "forbidden_scope",
             Self::AdminOnly => "admin_required",
             Self::AlreadyDelivered => "already_delivered",
+            Self::MessageExpired => "message_expired",
             Self::InvalidNotice(_) => "invalid_notice",
             Self::InvalidMessage(_) => "invalid_message",
             Self::FormToken(crate::messages::spam::TokenError::Invalid) => "token_invalid",
             Self::FormToken(crate::messages::spam::TokenError::TooFast) => "token_too_fast",
             Self::FormToken(crate::messages::spam::TokenError::Expired) => "token_expired",
+            Self::FormToken(crate::messages::spam::TokenError::Used) => "token_used",
             Self::SpamSuspected => "spam_suspected",
             Self::RateLimited { .. } => "rate_limited",
             Self::NoRecipient => "no_recipient",
@@ -163,7 +170,9 @@ impl Error {
             | Self::SpamSuspected
             | Self::NoRecipient => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::IdempotencyConflict | Self::AlreadyDelivered => StatusCode::CONFLICT,
+            Self::IdempotencyConflict | Self::AlreadyDelivered | Self::MessageExpired => {
+                StatusCode::CONFLICT
+            }
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::ForbiddenScope | Self::AdminOnly => StatusCode::FORBIDDEN,
             Self::NotFound | Self::UnknownWidgetVersion => StatusCode::NOT_FOUND,

@@ -16,6 +16,7 @@
 //! An accept error (file limit reached) is logged at most once a second and never stalls the
 //! loop for long; [`raise_file_limit`] lifts the soft limit to the hard one at start.
 
+use crate::messages::ClientKey;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
@@ -23,7 +24,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -99,45 +100,6 @@ pub fn raise_file_limit() -> u64 {
     }
 }
 
-/// The key a client is counted under: its address, IPv6 clients by their /64 (one household
-/// or phone gets a whole /64, so single addresses would be free to make up).
-pub fn client_key(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(v4) => IpAddr::V4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let mask = !0u128 << 64;
-                IpAddr::V6(Ipv6Addr::from(u128::from(v6) & mask))
-            }
-        },
-    }
-}
-
-/// The client behind a request: the peer address, or behind a trusted proxy the address the
-/// proxy saw (the rightmost `X-Forwarded-For` entry, which the client cannot write). Without
-/// either (in-process tests), the unspecified address.
-pub fn client_ip(
-    headers: &axum::http::HeaderMap,
-    peer: Option<SocketAddr>,
-    trust_forwarded_for: bool,
-) -> IpAddr {
-    let forwarded = trust_forwarded_for
-        .then(|| {
-            headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .next_back()
-                .and_then(|last| last.trim().parse::<IpAddr>().ok())
-        })
-        .flatten();
-    forwarded
-        .or(peer.map(|p| p.ip()))
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
-}
-
 /// Why a [`Gate`] refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
@@ -159,14 +121,14 @@ pub struct Gate {
 #[derive(Debug, Default)]
 struct GateState {
     open: usize,
-    by_client: HashMap<IpAddr, usize>,
+    by_client: HashMap<ClientKey, usize>,
 }
 
 /// One place taken in a [`Gate`].
 #[derive(Debug)]
 pub struct Slot {
     gate: Arc<Gate>,
-    client: IpAddr,
+    client: ClientKey,
 }
 
 impl Gate {
@@ -179,9 +141,9 @@ impl Gate {
         })
     }
 
-    /// Takes a place for `client` (an address; [`client_key`] is applied here).
+    /// Takes a place for `client` (an address, counted by its [`ClientKey`]).
     pub fn try_enter(self: &Arc<Self>, client: IpAddr) -> Result<Slot, Refused> {
-        let client = client_key(client);
+        let client = ClientKey::from(client);
         let mut state = self.lock();
         if state.open >= self.total {
             return Err(Refused::Total);
@@ -449,17 +411,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ipv6_clients_are_counted_by_their_64() {
+    fn a_gate_counts_ipv6_clients_by_their_64() {
+        let gate = Gate::new(10, 1);
         let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().expect("ip");
         let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().expect("ip");
         let c: IpAddr = "2001:db8:1:3::1".parse().expect("ip");
-        assert_eq!(client_key(a), client_key(b));
-        assert_ne!(client_key(a), client_key(c));
-        let mapped: IpAddr = "::ffff:192.0.2.7".parse().expect("ip");
-        assert_eq!(
-            client_key(mapped),
-            "192.0.2.7".parse::<IpAddr>().expect("ip")
-        );
+        let _a = gate.try_enter(a).expect("first");
+        assert_eq!(gate.try_enter(b).err(), Some(Refused::PerClient));
+        let _c = gate.try_enter(c).expect("another /64 is another client");
     }
 
     #[test]

@@ -294,8 +294,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(path) => anlaufstelle::monitor::load_config(path)?,
         None => Vec::new(),
     };
-    // So is an unusable --smtp-url or --smtp-from.
+    // So is an unusable --smtp-url, --smtp-from or --smtp-password-file.
     anlaufstelle::outbox::Mailer::from_config(&args.messages)?;
+    if let Some(host) =
+        (args.messages.smtp_url.as_deref()).and_then(anlaufstelle::outbox::plaintext_remote_host)
+    {
+        tracing::warn!(
+            %host,
+            "contact-form mail goes to the SMTP server unencrypted (smtp:// without tls=required); use smtps:// or ?tls=required"
+        );
+    }
     let db = open(&args.db).await?;
 
     if args.sample_data {
@@ -379,6 +387,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // deletion of personal data after the retention period.
     tokio::spawn(anlaufstelle::outbox::run(state.clone()));
     tokio::spawn(anlaufstelle::outbox::purge_hourly(state.clone()));
+    // Rate-limiter keys of clients gone quiet are dropped every minute.
+    tokio::spawn(anlaufstelle::messages::evict_idle_limits(state.clone()));
 
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -2,19 +2,42 @@
 //! lost, never leaked, and without any third-party captcha.
 //!
 //! - [`form`] — what the widget sends, validated field by field with stable error codes;
-//! - [`spam`] — signed short-lived form tokens (minimum fill time), honeypot, rate limits per
-//!   client address and per service;
+//! - [`spam`] — signed, short-lived, single-use form tokens (minimum fill time), honeypot,
+//!   rate limits per client and per recipient mailbox;
+//! - [`client`] — which client a request comes from ([`client_ip`], [`ClientKey`]), also
+//!   behind trusted proxies;
 //! - [`routing`] — which mailbox gets a message, and why;
 //! - [`Intake`] — the settings and limiters shared by all requests.
 //!
 //! A message is acknowledged (`202` with a reference) only after it is committed; delivery by
 //! SMTP happens afterwards in the outbox worker (`crate::outbox`).
 
+pub mod client;
 pub mod form;
 pub mod routing;
 pub mod spam;
 
+pub use client::{ClientKey, ProxyTrust, client_ip};
+
 use crate::cli::MessageArgs;
+use serde::Serialize;
+
+/// Confirmations one citizen address may receive per 24 hours. More would let the form send
+/// mail from the authority's sender to any address, as often as someone likes.
+pub const CONFIRMATIONS_PER_DAY: u32 = 3;
+
+/// What the `202` answer says about the confirmation mail the citizen asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmationPlan {
+    /// No confirmation was asked for.
+    NotRequested,
+    /// One will be sent once the message is delivered.
+    WillBeSent,
+    /// Asked for, but this address had [`CONFIRMATIONS_PER_DAY`] in the last 24 hours; the
+    /// message itself is accepted and delivered.
+    SkippedRateLimited,
+}
 
 /// Contact-form settings and state shared by all requests.
 #[derive(Debug)]
@@ -25,6 +48,8 @@ pub struct Intake {
     pub tokens: spam::TokenSigner,
     /// Rate limits.
     pub limits: spam::Limits,
+    /// How far `X-Forwarded-For` is believed.
+    pub proxy: ProxyTrust,
 }
 
 impl Intake {
@@ -34,10 +59,22 @@ impl Intake {
         let tokens =
             spam::TokenSigner::new(config.message_secret.as_deref(), config.min_fill_seconds);
         let limits = spam::Limits::new(config.rate_limit_client, config.rate_limit_service);
+        let proxy = ProxyTrust::from_args(&config);
         Self {
             config,
             tokens,
             limits,
+            proxy,
         }
+    }
+}
+
+/// Drops idle rate-limiter keys every minute (see [`spam::Limits::evict_idle`]).
+pub async fn evict_idle_limits(state: crate::AppState) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(60));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        state.messages.limits.evict_idle();
     }
 }

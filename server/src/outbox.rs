@@ -16,12 +16,25 @@
 //! **Failures** count as attempts: the next one is due after an exponential backoff
 //! ([`backoff`]); after `--max-attempts` the message is set aside as `dead`, listed for admins
 //! (`GET /api/v1/admin/messages?status=dead`), who can send it on its way again. A message that
-//! cannot even be built (an invalid stored address) is dead at once: retrying cannot help.
+//! cannot even be built (an invalid recipient address) is dead at once: retrying cannot help.
+//! A reply address that cannot be used never stops a delivery: the mail goes out without
+//! `Reply-To`, and its text tells the office so.
+//!
+//! **Logs and stored errors** name SMTP status codes and failure categories only
+//! ([`SendFailure`]), never the server's reply text: servers quote the refused address in it,
+//! and for a confirmation that is the citizen's.
 //!
 //! **Confirmations** to the citizen go out once, after delivery, and are not retried: they are a
 //! courtesy, and a second attempt after a crash could only duplicate one. They contain no text
-//! the sender chose (no name, no copy of the message), so the form cannot be used to send
-//! content to someone else's address, and the message text is kept off further systems.
+//! the sender chose (no name, no copy of the message, no context), so the form cannot be used
+//! to send content to someone else's address, and the message text is kept off further
+//! systems. One address gets at most `messages::CONFIRMATIONS_PER_DAY` of them per 24 hours
+//! (decided when the message is stored).
+//!
+//! **Retention.** [`purge`] deletes text, reply address and name `--retention-days` after
+//! delivery, after a message was given up (dead), or after receipt for a message still
+//! queued (e.g. while no SMTP server is configured); the last two become `expired` and are
+//! never delivered.
 
 use crate::cli::MessageArgs;
 use crate::db::{Db, DbError};
@@ -64,6 +77,9 @@ pub enum MessageStatus {
     Delivered,
     /// Given up after `--max-attempts`; an admin can retry it.
     Dead,
+    /// Never delivered, and its content was deleted after the retention period; it cannot be
+    /// delivered any more.
+    Expired,
 }
 
 impl MessageStatus {
@@ -73,6 +89,7 @@ impl MessageStatus {
             Self::Queued => "queued",
             Self::Delivered => "delivered",
             Self::Dead => "dead",
+            Self::Expired => "expired",
         }
     }
 
@@ -82,6 +99,7 @@ impl MessageStatus {
             "queued" => Some(Self::Queued),
             "delivered" => Some(Self::Delivered),
             "dead" => Some(Self::Dead),
+            "expired" => Some(Self::Expired),
             _ => None,
         }
     }
@@ -97,6 +115,8 @@ pub enum ConfirmationStatus {
     Failed,
     /// Not asked for, or no reply address given.
     NotWanted,
+    /// Asked for, but the address had its confirmations for the day already.
+    SkippedRateLimited,
 }
 
 impl ConfirmationStatus {
@@ -106,6 +126,7 @@ impl ConfirmationStatus {
             Self::Sent => "sent",
             Self::Failed => "failed",
             Self::NotWanted => "not_wanted",
+            Self::SkippedRateLimited => "skipped_rate_limited",
         }
     }
 }
@@ -149,6 +170,8 @@ pub struct OutgoingMessage {
     pub routing_reason: String,
     /// Failed attempts so far.
     pub attempts: u32,
+    /// The confirmation was skipped when the message was stored (daily limit per address).
+    pub confirmation_skipped: bool,
 }
 
 /// One message as admins see it: no text, no sender data.
@@ -180,7 +203,7 @@ pub struct MessageSummary {
     pub recipient_name: String,
     /// Why this recipient.
     pub routing_reason: String,
-    /// `sent`, `failed`, `not_wanted`, or absent before delivery.
+    /// `sent`, `failed`, `not_wanted`, `skipped_rate_limited`, or absent before delivery.
     pub confirmation_status: Option<String>,
     /// When personal data was deleted.
     pub purged_at: Option<String>,
@@ -193,6 +216,8 @@ pub enum Requeue {
     Queued,
     /// Delivered already; nothing changed.
     AlreadyDelivered,
+    /// Its content was deleted after the retention period; it cannot be delivered.
+    Expired,
     /// No message has this reference.
     NotFound,
 }
@@ -210,6 +235,74 @@ pub enum OutboxError {
         "--smtp-from `{0}` is not an e-mail address (e.g. `Anlaufstelle <noreply@example.de>`)"
     )]
     From(String),
+    /// `--smtp-password-file` cannot be read or is empty.
+    #[error("--smtp-password-file {path}: {reason}")]
+    PasswordFile {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A password file needs a user name in the URL.
+    #[error("--smtp-password-file needs the user name in --smtp-url, e.g. smtps://user@host:465")]
+    PasswordWithoutUser,
+}
+
+/// Why the SMTP server did not take a mail, without its reply text (which may quote an
+/// address): the status code and category, or the kind of connection failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendFailure {
+    /// The SMTP reply code (`550`), if the server answered with one.
+    pub code: Option<String>,
+    /// What kind of failure, in a few words.
+    pub category: String,
+}
+
+impl std::fmt::Display for SendFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "SMTP {code} ({})", self.category),
+            None => f.write_str(&self.category),
+        }
+    }
+}
+
+impl SendFailure {
+    fn from_smtp(e: &lettre::transport::smtp::Error) -> Self {
+        let code = e.status().map(|c| c.to_string());
+        let category = if e.is_permanent() {
+            "permanent rejection".to_string()
+        } else if e.is_transient() {
+            "temporary failure".to_string()
+        } else if e.is_timeout() {
+            "timeout".to_string()
+        } else if e.is_tls() {
+            "TLS failure".to_string()
+        } else if e.is_response() {
+            "unreadable answer from the SMTP server".to_string()
+        } else if e.is_client() {
+            "SMTP client error".to_string()
+        } else if e.is_transport_shutdown() {
+            "SMTP transport shut down".to_string()
+        } else {
+            // Connection and network errors: the operating system's error kind ("connection
+            // refused") says what happened and holds no address.
+            let mut source = std::error::Error::source(e);
+            let mut kind = None;
+            while let Some(err) = source {
+                if let Some(io) = err.downcast_ref::<std::io::Error>() {
+                    kind = Some(io.kind());
+                    break;
+                }
+                source = err.source();
+            }
+            match kind {
+                Some(kind) => format!("connection failed: {kind}"),
+                None => "connection failed".to_string(),
+            }
+        };
+        Self { code, category }
+    }
 }
 
 /// A mail that cannot be built; retrying would not help.
@@ -249,8 +342,8 @@ impl std::fmt::Debug for Mailer {
 impl Mailer {
     /// The mailer for `config`, or `None` when no SMTP server is configured.
     pub fn from_config(config: &MessageArgs) -> Result<Option<Self>, OutboxError> {
-        match &config.smtp_url {
-            Some(url) => Self::new(url, &config.smtp_from).map(Some),
+        match smtp_url(config)? {
+            Some(url) => Self::new(&url, &config.smtp_from).map(Some),
             None => Ok(None),
         }
     }
@@ -285,13 +378,19 @@ impl Mailer {
     }
 
     /// The mail to the Funktionspostfach. `service_name` is the service's display name, if the
-    /// message names a known service.
+    /// message names a known service. A reply address that does not parse as one mailbox is
+    /// left out of the headers (the text says so); only an unusable recipient fails.
     pub fn delivery(
         &self,
         message: &OutgoingMessage,
         service_name: Option<&str>,
     ) -> Result<Message, MailError> {
         let to = mailbox("recipient", None, &message.recipient_email)?;
+        let reply_to = message
+            .reply_email
+            .as_deref()
+            .map(|reply| mailbox("reply", message.sender_name.as_deref(), reply));
+        let reply_unusable = matches!(reply_to, Some(Err(_)));
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -302,11 +401,11 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .header(AutoSubmitted)
             .header(ReferenceHeader(message.reference.clone()));
-        if let Some(reply) = &message.reply_email {
-            builder = builder.reply_to(mailbox("reply", message.sender_name.as_deref(), reply)?);
+        if let Some(Ok(reply_to)) = reply_to {
+            builder = builder.reply_to(reply_to);
         }
         builder
-            .body(delivery_text(message, service_name))
+            .body(delivery_text(message, service_name, reply_unusable))
             .map_err(|e| MailError::Build(e.to_string()))
     }
 
@@ -338,12 +437,12 @@ impl Mailer {
     }
 
     /// Hands `mail` to the SMTP server; `Ok` means it answered `250` to the data.
-    pub async fn send(&self, mail: Message) -> Result<(), String> {
+    pub async fn send(&self, mail: Message) -> Result<(), SendFailure> {
         self.transport
             .send(mail)
             .await
             .map(drop)
-            .map_err(|e| short(&e.to_string()))
+            .map_err(|e| SendFailure::from_smtp(&e))
     }
 }
 
@@ -453,7 +552,11 @@ fn local_time(at: Timestamp) -> String {
         .to_string()
 }
 
-fn delivery_text(message: &OutgoingMessage, service_name: Option<&str>) -> String {
+fn delivery_text(
+    message: &OutgoingMessage,
+    service_name: Option<&str>,
+    reply_unusable: bool,
+) -> String {
     use std::fmt::Write as _;
     let mut t = String::new();
     let mut line = |label: &str, value: &str| {
@@ -497,6 +600,14 @@ fn delivery_text(message: &OutgoingMessage, service_name: Option<&str>) -> Strin
         let _ = writeln!(t, "  {:<17}{name}", "Name:");
     }
     match &message.reply_email {
+        Some(email) if reply_unusable => {
+            let _ = writeln!(t, "  {:<17}{}", "E-Mail:", one_line(email));
+            t.push_str(
+                "  Diese Antwortadresse ist keine gültige E-Mail-Adresse und konnte nicht als \
+                 Antwortadresse verwendet werden – eine Antwort auf diese E-Mail erreicht den \
+                 Absender nicht.\n",
+            );
+        }
         Some(email) => {
             let _ = writeln!(t, "  {:<17}{}", "E-Mail:", one_line(email));
             t.push_str("  Eine Antwort auf diese E-Mail geht an diese Adresse.\n");
@@ -734,16 +845,20 @@ async fn deliver_one(
     let mail = match mailer.delivery(&message, service_name.as_deref()) {
         Ok(mail) => mail,
         Err(e) => {
+            // Only the recipient (a Funktionspostfach from the contact data) can fail here; the
+            // error names the field and lettre's reason, not the address.
             tracing::error!(%reference, error = %e, "message cannot be built; set aside as dead");
-            db.mark_dead(message.id, &short(&e.to_string())).await?;
+            db.mark_dead(message.id, &short(&e.to_string()), now)
+                .await?;
             return Ok(Outcome::Dead);
         }
     };
-    if let Err(error) = mailer.send(mail).await {
+    if let Err(failure) = mailer.send(mail).await {
         let attempts = message.attempts + 1;
         let next = now.checked_add(backoff(attempts, jitter())).unwrap_or(now);
+        let error = short(&failure.to_string());
         let status = db
-            .mark_failed(message.id, &error, next, max_attempts)
+            .mark_failed(message.id, &error, now, next, max_attempts)
             .await?;
         return Ok(if status == MessageStatus::Dead {
             tracing::error!(%reference, attempts, %error, "delivery failed for the last time; message is dead");
@@ -755,6 +870,16 @@ async fn deliver_one(
     }
     // The crash window of at-least-once delivery: the server has the message, the database
     // does not know yet. Nothing else happens in between.
+    if message.confirmation_skipped {
+        db.mark_delivered(
+            message.id,
+            now,
+            Some(ConfirmationStatus::SkippedRateLimited),
+        )
+        .await?;
+        tracing::info!(%reference, "message delivered; confirmation skipped (daily limit)");
+        return Ok(Outcome::Delivered { confirmed: false });
+    }
     let confirmation = match mailer.confirmation(&message) {
         Ok(Some(mail)) => Some(mail),
         Ok(None) => None,
@@ -775,8 +900,9 @@ async fn deliver_one(
     tracing::info!(%reference, "message delivered");
     let status = match mailer.send(confirmation).await {
         Ok(()) => ConfirmationStatus::Sent,
-        Err(error) => {
-            tracing::warn!(%reference, %error, "confirmation to the citizen failed (not retried)");
+        Err(failure) => {
+            // The failure's code and category only: a server's reply text quotes the address.
+            tracing::warn!(%reference, error = %failure, "confirmation to the citizen failed (not retried)");
             ConfirmationStatus::Failed
         }
     };
@@ -787,7 +913,7 @@ async fn deliver_one(
 }
 
 /// The worker: delivers whatever is due, then sleeps until a message is committed
-/// (`AppState::outbox`), the next retry is due, or [`MAX_IDLE`] has passed. Without
+/// (`AppState::outbox`), the next retry is due, or `MAX_IDLE` (30 s) has passed. Without
 /// `--smtp-url` it logs that once and does nothing: messages stay queued.
 pub async fn run(state: AppState) {
     let mailer = match Mailer::from_config(&state.messages.config) {
@@ -844,9 +970,11 @@ pub async fn run(state: AppState) {
 }
 
 /// Deletes the text, reply address and name of messages delivered more than `retention_days`
-/// before `now`, and records when. What remains — reference, times, category, LeiKa key,
-/// region, recipient, routing reason, status — is statistics without personal data. Returns
-/// how many messages were purged.
+/// before `now`, of dead messages given up that long ago, and of messages still queued that
+/// long after receipt (these two become `expired`: never delivered, never delivered empty);
+/// and records when. What remains — reference, times, category, LeiKa key, region,
+/// recipient, routing reason, status — is statistics without personal data. Returns how many
+/// messages were purged.
 pub async fn purge(db: &Db, now: Timestamp, retention_days: u32) -> Result<u64, DbError> {
     let cutoff = now
         .checked_sub(SignedDuration::from_hours(24 * i64::from(retention_days)))
@@ -861,12 +989,77 @@ pub async fn purge_hourly(state: AppState) {
     let days = state.messages.config.retention_days;
     loop {
         interval.tick().await;
-        match purge(&state.db, state.clock.now(), days).await {
+        let now = state.clock.now();
+        match purge(&state.db, now, days).await {
             Ok(0) => {}
-            Ok(count) => tracing::info!(count, days, "personal data of delivered messages deleted"),
+            Ok(count) => tracing::info!(count, days, "personal data of old messages deleted"),
             Err(e) => tracing::error!(error = %e, "deleting old personal data failed"),
         }
+        // Records of used form tokens are needed only while the token could still be sent.
+        if let Err(e) = state.db.purge_token_nonces(now).await {
+            tracing::error!(error = %e, "deleting expired form-token records failed");
+        }
     }
+}
+
+/// The SMTP URL to use: `--smtp-url`, with the password from `--smtp-password-file` (trimmed)
+/// put in when that is given. `None` without an SMTP URL.
+pub fn smtp_url(config: &MessageArgs) -> Result<Option<String>, OutboxError> {
+    let Some(url) = &config.smtp_url else {
+        return Ok(None);
+    };
+    let Some(path) = &config.smtp_password_file else {
+        return Ok(Some(url.clone()));
+    };
+    let file_error = |reason: String| OutboxError::PasswordFile {
+        path: path.display().to_string(),
+        reason,
+    };
+    let password = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
+    let password = password.trim();
+    if password.is_empty() {
+        return Err(file_error("the file is empty".into()));
+    }
+    let mut parsed =
+        url::Url::parse(url).map_err(|e| OutboxError::SmtpUrl(redact(&e.to_string(), url)))?;
+    if parsed.username().is_empty() {
+        return Err(OutboxError::PasswordWithoutUser);
+    }
+    // `set_password` percent-encodes; lettre decodes it again.
+    parsed
+        .set_password(Some(password))
+        .map_err(|()| OutboxError::SmtpUrl("this URL cannot carry a password".into()))?;
+    Ok(Some(parsed.to_string()))
+}
+
+/// The host an SMTP URL sends to in the clear, if it does: `smtp://` without
+/// `tls=required` (plain, or STARTTLS only when offered) to a host that is not this machine.
+/// Messages then cross the network readable; the server warns at start.
+pub fn plaintext_remote_host(smtp_url: &str) -> Option<String> {
+    let url = url::Url::parse(smtp_url).ok()?;
+    if url.scheme() != "smtp" {
+        return None;
+    }
+    let tls_required = url
+        .query_pairs()
+        .any(|(key, value)| key == "tls" && value == "required");
+    if tls_required {
+        return None;
+    }
+    let loopback = match url.host()? {
+        // `smtp` is not a scheme the URL standard knows, so an IP address arrives as a name.
+        url::Host::Domain(name) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    (!loopback).then(|| url.host_str().unwrap_or_default().to_string())
 }
 
 /// An error text short enough for a list, on one line.
@@ -916,6 +1109,7 @@ mod tests {
             recipient_name: "Elterngeldstelle Bremen".into(),
             routing_reason: "Elterngeldstelle für Bremen".into(),
             attempts: 0,
+            confirmation_skipped: false,
         }
     }
 
@@ -983,7 +1177,7 @@ mod tests {
             subject(&message(), Some("Elterngeld")),
             "[AS-2026-000123] Anfrage zu Elterngeld – Frage zum Antrag"
         );
-        let text = delivery_text(&message(), Some("Elterngeld"));
+        let text = delivery_text(&message(), Some("Elterngeld"), false);
         assert!(
             text.contains("Eingegangen:     23.11.2026, 10:15 Uhr"),
             "{text}"
@@ -1007,7 +1201,7 @@ mod tests {
         anonymous.sender_name = None;
         let mail = mailer().delivery(&anonymous, None).expect("builds");
         assert!(!headers(&mail).iter().any(|h| h.starts_with("Reply-To")));
-        let text = delivery_text(&anonymous, None);
+        let text = delivery_text(&anonymous, None, false);
         assert!(text.contains("Keine Antwortadresse angegeben – eine Antwort ist nicht möglich."));
         assert_eq!(
             subject(&anonymous, None),
@@ -1017,23 +1211,144 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_reply_address_with_a_line_break_is_refused_and_never_becomes_a_header() {
+    async fn an_unusable_reply_address_never_becomes_a_header_and_the_text_says_so() {
         for evil in [
             "erika@example.org\r\nBcc: victim@example.net",
             "erika@example.org\nBcc: victim@example.net",
             "erika@example.org, victim@example.net",
             "Erika <erika@example.org>",
+            "max..muster@example.de",
         ] {
             let mut m = message();
             m.reply_email = Some(evil.into());
-            match mailer().delivery(&m, None) {
-                Err(MailError::Address { field: "reply", .. }) => {}
-                other => panic!("{evil:?} was accepted: {other:?}"),
-            }
+            let mail = mailer()
+                .delivery(&m, None)
+                .unwrap_or_else(|e| panic!("{evil:?}: the message is still delivered: {e}"));
+            let headers = headers(&mail);
+            assert!(
+                !headers
+                    .iter()
+                    .any(|h| h.starts_with("Reply-To") || h.starts_with("Bcc")),
+                "{evil:?}: {headers:?}"
+            );
+            // The body is quoted-printable: this line starts the note, unbroken.
+            let text = formatted(&mail);
+            assert!(
+                text.contains("\r\n  Diese Antwortadresse ist keine g=C3=BCltige E-Mail-Adresse"),
+                "{evil:?}: {text}"
+            );
+            let plain = delivery_text(&m, None, true);
+            assert!(
+                plain.contains("konnte nicht als Antwortadresse verwendet werden"),
+                "{plain}"
+            );
+            assert!(!plain.contains("Eine Antwort auf diese E-Mail geht an diese Adresse"));
             assert!(matches!(
                 mailer().confirmation(&m),
                 Err(MailError::Address { .. })
             ));
+        }
+    }
+
+    #[tokio::test]
+    async fn the_confirmation_carries_nothing_a_sender_can_choose() {
+        let marker = "SPAM-MARKER";
+        let mut m = message();
+        m.sender_name = Some(format!("{marker} name http://spam.example"));
+        m.body = format!("{marker} body");
+        m.form_step = Some(format!("{marker} step"));
+        m.error_code = Some(format!("{marker} code"));
+        m.page_path = Some(format!("/{marker}-path"));
+        for lang in ["de", "en", "de-x-ls"] {
+            m.lang = lang.into();
+            let mail = mailer().confirmation(&m).expect("builds").expect("wanted");
+            let text = formatted(&mail);
+            assert!(!text.contains(marker), "{lang}: {text}");
+            assert!(!text.contains("spam.example"), "{lang}: {text}");
+            assert!(text.contains("AS-2026-000123"), "{lang}: {text}");
+        }
+    }
+
+    #[test]
+    fn a_password_file_replaces_the_password_in_the_smtp_url() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("password");
+        std::fs::write(&file, "  geh eim/:@\n").expect("write");
+        let config = |url: &str| MessageArgs {
+            smtp_url: Some(url.into()),
+            smtp_password_file: Some(file.clone()),
+            ..MessageArgs::default()
+        };
+        let url = smtp_url(&config("smtps://anlauf@mail.example:465"))
+            .expect("usable")
+            .expect("configured");
+        let parsed = url::Url::parse(&url).expect("URL");
+        assert_eq!(parsed.username(), "anlauf");
+        assert_eq!(parsed.password(), Some("geh%20eim%2F%3A%40"));
+        let url = smtp_url(&config("smtps://anlauf:old@mail.example:465"))
+            .expect("usable")
+            .expect("configured");
+        assert!(!url.contains("old"), "{url}");
+        assert!(matches!(
+            smtp_url(&config("smtps://mail.example:465")),
+            Err(OutboxError::PasswordWithoutUser)
+        ));
+        let missing = MessageArgs {
+            smtp_url: Some("smtps://u@h:465".into()),
+            smtp_password_file: Some(dir.path().join("missing")),
+            ..MessageArgs::default()
+        };
+        assert!(matches!(
+            smtp_url(&missing),
+            Err(OutboxError::PasswordFile { .. })
+        ));
+        std::fs::write(&file, " \n").expect("write");
+        assert!(matches!(
+            smtp_url(&config("smtps://u@h:465")),
+            Err(OutboxError::PasswordFile { .. })
+        ));
+        let plain = MessageArgs {
+            smtp_url: Some("smtp://h:25".into()),
+            ..MessageArgs::default()
+        };
+        assert_eq!(
+            smtp_url(&plain).expect("usable").as_deref(),
+            Some("smtp://h:25")
+        );
+    }
+
+    #[test]
+    fn the_settings_debug_output_hides_the_smtp_password_and_the_secret() {
+        let config = MessageArgs {
+            smtp_url: Some("smtps://anlauf:geheim-4711@mail.example:465".into()),
+            message_secret: Some("token-secret-0815".into()),
+            ..MessageArgs::default()
+        };
+        let shown = format!(
+            "{config:?} {:?}",
+            crate::messages::Intake::new(config.clone())
+        );
+        assert!(!shown.contains("geheim-4711"), "{shown}");
+        assert!(!shown.contains("token-secret-0815"), "{shown}");
+        assert!(shown.contains("retention_days: 30"), "{shown}");
+    }
+
+    #[test]
+    fn mail_in_the_clear_to_another_host_is_recognised() {
+        for (url, host) in [
+            ("smtp://mail.example:25", Some("mail.example")),
+            (
+                "smtp://mail.example:587?tls=opportunistic",
+                Some("mail.example"),
+            ),
+            ("smtp://user:pw@192.0.2.4:25", Some("192.0.2.4")),
+            ("smtp://mail.example:587?tls=required", None),
+            ("smtps://mail.example:465", None),
+            ("smtp://127.0.0.1:25", None),
+            ("smtp://localhost:25", None),
+            ("smtp://[::1]:25", None),
+        ] {
+            assert_eq!(plaintext_remote_host(url).as_deref(), host, "{url}");
         }
     }
 

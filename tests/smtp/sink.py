@@ -80,7 +80,8 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         domain = address.rpartition("@")[2].lower()
         if domain in self.reject_domains:
-            return "550 5.1.1 Mailbox unavailable"
+            # Worded like Postfix: real servers quote the refused address in their reply.
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -1,6 +1,8 @@
 //! The real `anlaufstelle` binary as a separate process for the benches (so server and
 //! clients each stay within their file-descriptor limit), with an operator token, and its
 //! resident memory read from `/proc`.
+// Each bench compiles this file on its own and uses only part of it.
+#![allow(dead_code, reason = "shared by benches that each use a part")]
 
 use std::io::BufRead as _;
 use std::net::SocketAddr;

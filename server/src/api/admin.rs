@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// The most messages one list answer holds (newest first).
 const LIST_LIMIT: u32 = 1000;
 
-/// `?status=queued|delivered|dead`.
+/// `?status=queued|delivered|dead|expired`.
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     status: Option<String>,
@@ -88,6 +88,7 @@ pub async fn retry_message(
                 .into_response())
         }
         Requeue::AlreadyDelivered => Err(Error::AlreadyDelivered),
+        Requeue::Expired => Err(Error::MessageExpired),
         Requeue::NotFound => Err(Error::NotFound),
     }
 }

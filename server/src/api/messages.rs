@@ -1,9 +1,16 @@
 //! The contact form: `GET /api/v1/messages/token` when the form opens, `POST /api/v1/messages`
 //! to send. A message is answered `202` with its reference only after it is committed.
+//!
+//! The order of checks matters: a submission with invalid fields is refused before its token
+//! is looked at, so the citizen can correct it and send again with the same form; a retry of
+//! a stored message (same idempotency key) is answered before limits and token reuse count;
+//! the token is recorded as used only together with the message it brought.
 
-use crate::db::messages::{Existing, NewMessage, Stored};
+use crate::db::messages::{Existing, NewMessage, Stored, UsedToken, confirmation_key};
 use crate::messages::form::{MAX_LENGTH, RawMessage, validate};
 use crate::messages::routing::route;
+use crate::messages::spam::TokenError;
+use crate::messages::{ClientKey, ConfirmationPlan, client_ip};
 use crate::notices::model::rfc3339;
 use crate::{AppState, Error};
 use axum::extract::rejection::JsonRejection;
@@ -11,8 +18,18 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use std::net::SocketAddr;
+use serde::Serialize;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use wire::{FormToken, MessageAccepted};
+
+/// The `202` answer: the shared wire type, plus what becomes of the confirmation mail.
+#[derive(Debug, Serialize)]
+struct Accepted {
+    #[serde(flatten)]
+    message: MessageAccepted,
+    /// `not_requested`, `will_be_sent` or `skipped_rate_limited`.
+    confirmation: ConfirmationPlan,
+}
 
 /// `GET /api/v1/messages/token`: a signed token the form sends back with the message.
 pub async fn get_form_token(
@@ -54,7 +71,7 @@ pub async fn create_message(
     let now = state.clock.now();
     let token = raw.token.clone();
     let message = validate(raw).map_err(Error::InvalidMessage)?;
-    state
+    let verified = state
         .messages
         .tokens
         .verify(&token, now.as_second())
@@ -82,15 +99,29 @@ pub async fn create_message(
         recipient_contact: route.contact_id,
         recipient_name: route.name.clone(),
         routing_reason: route.reason,
+        confirmation_key: message
+            .reply_email
+            .as_deref()
+            .filter(|_| message.wants_confirmation)
+            .map(confirmation_key),
+        token: Some(UsedToken {
+            nonce: verified.nonce,
+            expires_at: jiff::Timestamp::from_second(verified.expires_at)
+                .unwrap_or(jiff::Timestamp::MAX),
+        }),
     };
 
     // A retry of an acknowledged message is answered again without counting against limits.
     if let Some(answer) = replay(&state, &new).await? {
         return Ok(answer);
     }
-    let client = client_address(&state, connect.map(|Extension(ConnectInfo(a))| a), &headers);
-    let service = new.leika.clone().unwrap_or_else(|| "-".into());
-    if let Err(limited) = state.messages.limits.check(&client, &service) {
+    // In-process tests have no socket; they all count as one client.
+    let peer = connect.map_or(
+        IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        |Extension(ConnectInfo(a))| a.ip(),
+    );
+    let client = ClientKey::from(client_ip(&headers, peer, state.messages.proxy));
+    if let Err(limited) = state.messages.limits.check(client, &new.recipient_email) {
         let wait = limited.wait.as_secs().max(1);
         let at = now
             .checked_add(jiff::SignedDuration::from_secs(
@@ -107,15 +138,22 @@ pub async fn create_message(
     }
 
     match state.db.insert_message(&new).await? {
-        Stored::Created { reference } => {
+        Stored::Created {
+            reference,
+            confirmation,
+        } => {
             state.outbox.notify_one();
-            Ok(accepted(MessageAccepted {
-                reference,
-                received_at: rfc3339(now),
-                recipient: route.name,
-            }))
+            Ok(accepted(
+                MessageAccepted {
+                    reference,
+                    received_at: rfc3339(now),
+                    recipient: route.name,
+                },
+                confirmation,
+            ))
         }
         Stored::Existing(existing) => answer_existing(existing, &new),
+        Stored::TokenUsed => Err(Error::FormToken(TokenError::Used)),
     }
 }
 
@@ -134,34 +172,27 @@ fn answer_existing(existing: Existing, new: &NewMessage) -> Result<Response, Err
     if existing.request_hash != new.request_hash {
         return Err(Error::IdempotencyConflict);
     }
-    Ok(accepted(MessageAccepted {
-        received_at: existing
-            .received_at
-            .parse::<jiff::Timestamp>()
-            .map(rfc3339)
-            .unwrap_or(existing.received_at),
-        reference: existing.reference,
-        recipient: existing.recipient_name,
-    }))
+    Ok(accepted(
+        MessageAccepted {
+            received_at: existing
+                .received_at
+                .parse::<jiff::Timestamp>()
+                .map(rfc3339)
+                .unwrap_or(existing.received_at),
+            reference: existing.reference,
+            recipient: existing.recipient_name,
+        },
+        existing.confirmation,
+    ))
 }
 
-fn accepted(body: MessageAccepted) -> Response {
-    (StatusCode::ACCEPTED, Json(body)).into_response()
-}
-
-/// The client address for rate limits: the socket's peer, or the first `X-Forwarded-For` entry
-/// when the server is configured to trust its proxy.
-fn client_address(state: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
-    if state.messages.config.trust_forwarded_for
-        && let Some(forwarded) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    {
-        return forwarded.to_string();
-    }
-    peer.map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+fn accepted(message: MessageAccepted, confirmation: ConfirmationPlan) -> Response {
+    (
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            message,
+            confirmation,
+        }),
+    )
+        .into_response()
 }

@@ -114,11 +114,10 @@ pub async fn stream_notices(
     query: Result<Query<NoticeQuery>, QueryRejection>,
 ) -> Result<Response, Error> {
     let audience = Audience::parse(query)?;
-    let client = crate::listener::client_ip(
-        &headers,
-        connect.map(|Extension(ConnectInfo(a))| a),
-        state.messages.config.trust_forwarded_for,
-    );
+    let peer = connect.map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| {
+        c.0.0.ip()
+    });
+    let client = crate::messages::client_ip(&headers, peer, state.messages.proxy);
     let slot = state.streams.try_enter(client).map_err(|refused| {
         tracing::debug!(?refused, "notice stream refused: cap reached");
         Error::TooManyStreams

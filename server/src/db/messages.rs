@@ -1,8 +1,11 @@
 //! Storing contact-form messages: one transaction per message, committed (with full fsync)
-//! before the citizen gets a reference.
+//! before the citizen gets a reference. The same transaction records the form token as used
+//! and decides whether the citizen's confirmation is within its daily limit, so neither can
+//! drift from what was stored.
 
 use super::{Db, DbError};
-use jiff::Timestamp;
+use crate::messages::{CONFIRMATIONS_PER_DAY, ConfirmationPlan};
+use jiff::{SignedDuration, Timestamp};
 
 /// A validated, routed message ready to be stored.
 #[derive(Debug, Clone)]
@@ -43,6 +46,26 @@ pub struct NewMessage {
     pub recipient_name: String,
     /// Why this recipient.
     pub routing_reason: String,
+    /// SHA-256 of the lower-cased reply address, when a confirmation is wanted: confirmations
+    /// are counted per address by it.
+    pub confirmation_key: Option<String>,
+    /// The form token the message came with; recorded as used with the message.
+    pub token: Option<UsedToken>,
+}
+
+/// A form token's nonce, to be recorded as used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsedToken {
+    /// The token's random part.
+    pub nonce: String,
+    /// When the token expires; the record is purged after that.
+    pub expires_at: Timestamp,
+}
+
+/// The key confirmations to `address` are counted by: SHA-256 of the lower-cased address.
+pub fn confirmation_key(address: &str) -> String {
+    use sha2::{Digest, Sha256};
+    crate::hex::encode(&Sha256::digest(address.trim().to_lowercase().as_bytes()))
 }
 
 impl NewMessage {
@@ -71,6 +94,8 @@ impl NewMessage {
             recipient_contact: "hb-elterngeld".into(),
             recipient_name: "Elterngeldstelle Bremen".into(),
             routing_reason: "Elterngeldstelle für Bremen (Leistung Elterngeld)".into(),
+            confirmation_key: None,
+            token: None,
         }
     }
 }
@@ -82,9 +107,13 @@ pub enum Stored {
     Created {
         /// Reference.
         reference: String,
+        /// What becomes of the confirmation.
+        confirmation: ConfirmationPlan,
     },
     /// The idempotency key was known: the earlier message.
     Existing(Existing),
+    /// The form token was used for another message before; nothing was stored.
+    TokenUsed,
 }
 
 /// A message stored earlier under the same idempotency key.
@@ -98,6 +127,8 @@ pub struct Existing {
     pub received_at: String,
     /// Its recipient.
     pub recipient_name: String,
+    /// What was said about its confirmation.
+    pub confirmation: ConfirmationPlan,
 }
 
 impl Db {
@@ -114,7 +145,10 @@ impl Db {
     }
 
     /// Stores a message unless its idempotency key is known, in one transaction; the
-    /// reference is `AS-<year>-<row id, six digits>`.
+    /// reference is `AS-<year>-<row id, six digits>`. A known key wins over the token (a
+    /// retry of the same message gets its reference again); otherwise a token used before
+    /// stores nothing ([`Stored::TokenUsed`]). A wanted confirmation is skipped when its
+    /// address had [`CONFIRMATIONS_PER_DAY`] in the 24 hours before `received_at`.
     pub async fn insert_message(&self, m: &NewMessage) -> Result<Stored, DbError> {
         match self {
             Db::Sqlite(pool) => {
@@ -126,12 +160,59 @@ impl Db {
                     return Ok(Stored::Existing(found));
                 }
                 let received = m.received_at.to_string();
+                if let Some(token) = &m.token {
+                    let recorded = sqlx::query(
+                        "INSERT INTO form_token_nonces (nonce, used_at, expires_at)
+                         VALUES (?, ?, ?)",
+                    )
+                    .bind(&token.nonce)
+                    .bind(&received)
+                    .bind(token.expires_at.to_string())
+                    .execute(&mut *tx)
+                    .await;
+                    match recorded {
+                        Ok(_) => {}
+                        // Dropping the transaction rolls it back: nothing is stored.
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                            return Ok(Stored::TokenUsed);
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                let confirmation = match (&m.confirmation_key, m.wants_confirmation) {
+                    (Some(key), true) => {
+                        let since = m
+                            .received_at
+                            .checked_sub(SignedDuration::from_hours(24))
+                            .unwrap_or(Timestamp::MIN);
+                        let recent: i64 = sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM messages
+                             WHERE confirmation_key = ? AND wants_confirmation = 1
+                               AND confirmation_status IS NOT 'skipped_rate_limited'
+                               AND julianday(received_at) > julianday(?)",
+                        )
+                        .bind(key)
+                        .bind(since.to_string())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        if recent >= i64::from(CONFIRMATIONS_PER_DAY) {
+                            ConfirmationPlan::SkippedRateLimited
+                        } else {
+                            ConfirmationPlan::WillBeSent
+                        }
+                    }
+                    _ if m.wants_confirmation => ConfirmationPlan::WillBeSent,
+                    _ => ConfirmationPlan::NotRequested,
+                };
+                let skipped = (confirmation == ConfirmationPlan::SkippedRateLimited)
+                    .then_some("skipped_rate_limited");
                 let inserted = sqlx::query(
                     "INSERT INTO messages (reference, idempotency_key, request_hash, received_at,
                         category, leika, ars, form_step, error_code, page_path, lang, body,
                         reply_email, sender_name, wants_confirmation, recipient_email,
-                        recipient_contact, recipient_name, routing_reason, next_attempt_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        recipient_contact, recipient_name, routing_reason, next_attempt_at,
+                        confirmation_key, confirmation_status)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 )
                 .bind(format!("pending:{}", m.idempotency_key))
                 .bind(&m.idempotency_key)
@@ -153,6 +234,8 @@ impl Db {
                 .bind(&m.recipient_name)
                 .bind(&m.routing_reason)
                 .bind(&received)
+                .bind(&m.confirmation_key)
+                .bind(skipped)
                 .execute(&mut *tx)
                 .await;
                 let id = match inserted {
@@ -176,7 +259,10 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                Ok(Stored::Created { reference })
+                Ok(Stored::Created {
+                    reference,
+                    confirmation,
+                })
             }
         }
     }
@@ -188,19 +274,57 @@ async fn existing(
 ) -> Result<Option<Existing>, DbError> {
     use sqlx::Row;
     let row = sqlx::query(
-        "SELECT reference, request_hash, received_at, recipient_name FROM messages
-         WHERE idempotency_key = ?",
+        "SELECT reference, request_hash, received_at, recipient_name, wants_confirmation,
+                confirmation_status
+         FROM messages WHERE idempotency_key = ?",
     )
     .bind(key)
     .fetch_optional(&mut **tx)
     .await?;
     row.map(|r| {
+        let wanted: bool = r.try_get("wants_confirmation")?;
+        let status: Option<String> = r.try_get("confirmation_status")?;
+        // The answer given when it was stored, whatever became of the confirmation since.
+        let confirmation = match (wanted, status.as_deref()) {
+            (false, _) => ConfirmationPlan::NotRequested,
+            (true, Some("skipped_rate_limited")) => ConfirmationPlan::SkippedRateLimited,
+            (true, _) => ConfirmationPlan::WillBeSent,
+        };
         Ok(Existing {
             reference: r.try_get("reference")?,
             request_hash: r.try_get("request_hash")?,
             received_at: r.try_get("received_at")?,
             recipient_name: r.try_get("recipient_name")?,
+            confirmation,
         })
     })
     .transpose()
+}
+
+impl Db {
+    /// Deletes the records of form tokens that have expired by `now` (an expired token is
+    /// refused for its age anyway); returns how many.
+    pub async fn purge_token_nonces(&self, now: Timestamp) -> Result<u64, DbError> {
+        match self {
+            Db::Sqlite(pool) => {
+                let done = sqlx::query(
+                    "DELETE FROM form_token_nonces WHERE julianday(expires_at) < julianday(?)",
+                )
+                .bind(now.to_string())
+                .execute(pool)
+                .await?;
+                Ok(done.rows_affected())
+            }
+        }
+    }
+
+    /// How many form-token records are kept, for tests.
+    #[doc(hidden)]
+    pub async fn token_nonce_count_for_test(&self) -> Result<i64, DbError> {
+        match self {
+            Db::Sqlite(pool) => Ok(sqlx::query_scalar("SELECT COUNT(*) FROM form_token_nonces")
+                .fetch_one(pool)
+                .await?),
+        }
+    }
 }

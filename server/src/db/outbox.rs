@@ -44,25 +44,28 @@ impl Db {
         }
     }
 
-    /// An attempt failed: counts it, keeps `error`, and either queues the message for
-    /// `next_attempt_at` or, with `max_attempts` reached, sets it aside as dead. Returns the
-    /// new status.
+    /// An attempt at `now` failed: counts it, keeps `error`, and either queues the message for
+    /// `next_attempt_at` or, with `max_attempts` reached, sets it aside as dead (since `now`).
+    /// Returns the new status.
     pub async fn mark_failed(
         &self,
         id: i64,
         error: &str,
+        now: Timestamp,
         next_attempt_at: Timestamp,
         max_attempts: u32,
     ) -> Result<MessageStatus, DbError> {
         match self {
-            Db::Sqlite(pool) => mark_failed(pool, id, error, next_attempt_at, max_attempts).await,
+            Db::Sqlite(pool) => {
+                mark_failed(pool, id, error, now, next_attempt_at, max_attempts).await
+            }
         }
     }
 
-    /// Sets message `id` aside as dead at once (it cannot be sent as stored).
-    pub async fn mark_dead(&self, id: i64, error: &str) -> Result<(), DbError> {
+    /// Sets message `id` aside as dead at once, since `now` (it cannot be sent as stored).
+    pub async fn mark_dead(&self, id: i64, error: &str, now: Timestamp) -> Result<(), DbError> {
         match self {
-            Db::Sqlite(pool) => mark_dead(pool, id, error).await,
+            Db::Sqlite(pool) => mark_dead(pool, id, error, now).await,
         }
     }
 
@@ -77,8 +80,10 @@ impl Db {
         }
     }
 
-    /// Deletes text, reply address and name of messages delivered at or before `cutoff`, with
-    /// `purged_at = now`; returns how many.
+    /// Deletes text, reply address and name, with `purged_at = now`, of messages delivered at
+    /// or before `cutoff`, of dead messages that died then, and of queued messages received
+    /// then; the last two become `expired` (they can never be delivered with their content).
+    /// Returns how many.
     pub async fn purge_messages(&self, cutoff: Timestamp, now: Timestamp) -> Result<u64, DbError> {
         match self {
             Db::Sqlite(pool) => purge_messages(pool, cutoff, now).await,
@@ -97,7 +102,8 @@ impl Db {
     }
 
     /// An admin's retry: a queued or dead message is queued again, due at `now`, with its
-    /// attempts reset (the last error is kept until the next attempt).
+    /// attempts reset (the last error is kept until the next attempt). An expired message
+    /// (content deleted) is never queued again.
     pub async fn requeue_message(
         &self,
         reference: &str,
@@ -115,8 +121,11 @@ impl Db {
         // The intake's own insert, so tests of delivery store messages exactly as it does.
         let stored = self.insert_message(m).await?;
         match stored {
-            crate::db::messages::Stored::Created { reference } => Ok(reference),
+            crate::db::messages::Stored::Created { reference, .. } => Ok(reference),
             crate::db::messages::Stored::Existing(existing) => Ok(existing.reference),
+            crate::db::messages::Stored::TokenUsed => {
+                Err(DbError::Corrupt("the form token was used before".into()))
+            }
         }
     }
 
@@ -151,7 +160,7 @@ async fn due_messages(
     sqlx::query(
         "SELECT id, reference, received_at, category, leika, ars, form_step, error_code,
                 page_path, lang, body, reply_email, sender_name, wants_confirmation,
-                recipient_email, recipient_name, routing_reason, attempts
+                recipient_email, recipient_name, routing_reason, attempts, confirmation_status
          FROM messages
          WHERE status = 'queued' AND julianday(next_attempt_at) <= julianday(?)
          ORDER BY id
@@ -184,6 +193,10 @@ async fn due_messages(
             recipient_name: row.try_get("recipient_name")?,
             routing_reason: row.try_get("routing_reason")?,
             attempts: count(row, "attempts")?,
+            confirmation_skipped: row
+                .try_get::<Option<String>, _>("confirmation_status")?
+                .as_deref()
+                == Some(ConfirmationStatus::SkippedRateLimited.as_str()),
         })
     })
     .collect()
@@ -222,20 +235,23 @@ async fn mark_failed(
     pool: &SqlitePool,
     id: i64,
     error: &str,
+    now: Timestamp,
     next_attempt_at: Timestamp,
     max_attempts: u32,
 ) -> Result<MessageStatus, DbError> {
     // One statement: the count and the decision cannot drift apart.
     let status: String = sqlx::query_scalar(
         "UPDATE messages
-         SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
-             status = CASE WHEN attempts + 1 >= ? THEN 'dead' ELSE 'queued' END
-         WHERE id = ?
+         SET attempts = attempts + 1, last_error = ?1, next_attempt_at = ?2,
+             status = CASE WHEN attempts + 1 >= ?3 THEN 'dead' ELSE 'queued' END,
+             dead_at = CASE WHEN attempts + 1 >= ?3 THEN ?4 ELSE NULL END
+         WHERE id = ?5
          RETURNING status",
     )
     .bind(error)
     .bind(next_attempt_at.to_string())
     .bind(max_attempts)
+    .bind(now.to_string())
     .bind(id)
     .fetch_one(pool)
     .await?;
@@ -243,11 +259,14 @@ async fn mark_failed(
         .ok_or_else(|| DbError::Corrupt(format!("messages.status `{status}`")))
 }
 
-async fn mark_dead(pool: &SqlitePool, id: i64, error: &str) -> Result<(), DbError> {
+async fn mark_dead(pool: &SqlitePool, id: i64, error: &str, now: Timestamp) -> Result<(), DbError> {
     sqlx::query(
-        "UPDATE messages SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
+        "UPDATE messages SET status = 'dead', attempts = attempts + 1, last_error = ?,
+            dead_at = ?
+         WHERE id = ?",
     )
     .bind(error)
+    .bind(now.to_string())
     .bind(id)
     .execute(pool)
     .await?;
@@ -272,10 +291,20 @@ async fn purge_messages(
     cutoff: Timestamp,
     now: Timestamp,
 ) -> Result<u64, DbError> {
+    // Delivered: counted from delivery. Dead: from when it was given up (rows set aside before
+    // `dead_at` existed count from their last attempt's due time). Queued: from receipt — a
+    // message that could not be delivered within the retention period (no SMTP server, or
+    // one that never took it) loses its content and can no longer be sent: `expired`.
     let done = sqlx::query(
-        "UPDATE messages SET body = NULL, reply_email = NULL, sender_name = NULL, purged_at = ?
-         WHERE status = 'delivered' AND purged_at IS NULL
-           AND julianday(delivered_at) <= julianday(?)",
+        "UPDATE messages
+         SET body = NULL, reply_email = NULL, sender_name = NULL, confirmation_key = NULL,
+             purged_at = ?1,
+             status = CASE status WHEN 'delivered' THEN 'delivered' ELSE 'expired' END
+         WHERE purged_at IS NULL AND (
+               (status = 'delivered' AND julianday(delivered_at) <= julianday(?2))
+            OR (status = 'dead'
+                AND julianday(COALESCE(dead_at, next_attempt_at)) <= julianday(?2))
+            OR (status = 'queued' AND julianday(received_at) <= julianday(?2)))",
     )
     .bind(now.to_string())
     .bind(cutoff.to_string())
@@ -333,8 +362,8 @@ async fn requeue_message(
     now: Timestamp,
 ) -> Result<Requeue, DbError> {
     let requeued = sqlx::query(
-        "UPDATE messages SET status = 'queued', attempts = 0, next_attempt_at = ?
-         WHERE reference = ? AND status IN ('queued', 'dead')",
+        "UPDATE messages SET status = 'queued', attempts = 0, next_attempt_at = ?, dead_at = NULL
+         WHERE reference = ? AND status IN ('queued', 'dead') AND purged_at IS NULL",
     )
     .bind(now.to_string())
     .bind(reference)
@@ -349,7 +378,8 @@ async fn requeue_message(
             .bind(reference)
             .fetch_optional(pool)
             .await?;
-    Ok(match exists {
+    Ok(match exists.as_deref() {
+        Some("expired") => Requeue::Expired,
         Some(_) => Requeue::AlreadyDelivered,
         None => Requeue::NotFound,
     })

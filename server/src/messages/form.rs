@@ -340,12 +340,15 @@ pub fn validate(raw: RawMessage) -> Result<ValidMessage, Vec<FieldError>> {
 }
 
 /// A plain e-mail address: one `@`, a dotted domain, no spaces, no line breaks (which would
-/// let a sender inject mail headers), nothing that needs quoting.
+/// let a sender inject mail headers), nothing that needs quoting — and one that the mail
+/// library delivery uses (lettre) parses as an address. Without that last check an address
+/// such as `max..muster@example.de` was acknowledged and then could never be used.
 pub fn is_email(value: &str) -> bool {
     let Some((local, domain)) = value.split_once('@') else {
         return false;
     };
-    value.len() <= 254
+    value.parse::<lettre::Address>().is_ok()
+        && value.len() <= 254
         && !local.is_empty()
         && local.len() <= 64
         && domain.contains('.')
@@ -446,6 +449,25 @@ mod tests {
         assert!(!is_email("a@b@example.de"));
         assert!(is_email("anna.muster+elterngeld@example.de"));
         assert!(is_email("jürgen@beispiel.de"));
+    }
+
+    #[test]
+    fn an_address_the_mail_library_refuses_is_refused_at_once() {
+        for bad in [
+            "max..muster@example.de",
+            ".max@example.de",
+            "max.@example.de",
+        ] {
+            let raw = RawMessage {
+                reply_email: Some(bad.into()),
+                ..raw()
+            };
+            assert_eq!(
+                codes(raw),
+                [("reply_email".to_string(), "invalid".to_string())],
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -380,3 +380,95 @@ fn bad_token_options_are_one_clear_line_and_create_nothing() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(listed, "", "nothing was created");
 }
+
+#[test]
+fn serve_help_hides_the_smtp_url_and_offers_a_password_file() {
+    let out = Command::new(env!("CARGO_BIN_EXE_anlaufstelle"))
+        .args(["serve", "--help"])
+        .env(
+            "ANLAUFSTELLE_SMTP_URL",
+            "smtps://anlauf:geheim-4711@mail.example:465",
+        )
+        .output()
+        .expect("binary runs");
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("ANLAUFSTELLE_SMTP_URL"), "{help}");
+    assert!(!help.contains("geheim-4711"), "{help}");
+    assert!(help.contains("--smtp-password-file"), "{help}");
+    assert!(help.contains("ANLAUFSTELLE_SMTP_PASSWORD_FILE"), "{help}");
+    assert!(help.contains("--trusted-proxy-hops"), "{help}");
+    assert!(help.contains("rate-limit-recipient"), "{help}");
+}
+
+#[test]
+fn an_unreadable_smtp_password_file_stops_the_start_with_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("no-such-file");
+    let (code, _, stderr) = with_data(
+        dir.path(),
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--smtp-url",
+            "smtps://anlauf@mail.example:465",
+            "--smtp-password-file",
+            missing.to_str().expect("UTF-8 path"),
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let errors: Vec<_> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains("--smtp-password-file"), "{stderr}");
+}
+
+/// Starts `serve` with `smtp_url`, waits until it listens, stops it; returns its log.
+fn startup_log(smtp_url: &str) -> String {
+    use std::io::{BufRead as _, Read as _};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anlaufstelle"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--smtp-url", smtp_url])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("ANLAUFSTELLE_DATABASE_URL")
+        .env("ANLAUFSTELLE_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("reads stdout");
+    assert!(line.starts_with("listening on "), "{line:?}");
+    // Start-up is over once it listens; whatever it logged until then is in the pipe.
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("reads stderr");
+    log
+}
+
+#[test]
+fn mail_sent_unencrypted_to_another_host_is_warned_about_once_at_start() {
+    let log = startup_log("smtp://mail.example:25");
+    let warnings: Vec<_> = log.lines().filter(|l| l.contains("unencrypted")).collect();
+    assert_eq!(warnings.len(), 1, "{log}");
+    assert!(
+        warnings[0].contains("WARN") && warnings[0].contains("mail.example"),
+        "{log}"
+    );
+    for quiet in [
+        "smtp://127.0.0.1:2525",
+        "smtp://mail.example:587?tls=required",
+    ] {
+        let log = startup_log(quiet);
+        assert!(!log.contains("unencrypted"), "{quiet}: {log}");
+    }
+}

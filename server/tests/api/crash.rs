@@ -7,6 +7,9 @@
 //! status update did not, goes out again after the restart. Every copy carries the same
 //! Message-ID and the same bytes, so deduplicated by Message-ID each reference arrives exactly
 //! once; the raw duplicates are bounded by what can be in flight at the kill.
+//!
+//! The real binary's log is also checked here for personal data: a refused confirmation must
+//! be logged without the citizen's address, which SMTP servers quote in their reply.
 
 use crate::outbox::{FROM, Sink};
 use anlaufstelle::outbox::CONCURRENCY;
@@ -406,4 +409,101 @@ async fn a_killed_server_delivers_every_acknowledged_message_after_its_restart()
         refused.len(),
         refused.first()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_confirmation_is_logged_without_the_citizens_address() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sink = Sink::start(&dir.path().join("mail"), 0, &["unreachable.example"]).await;
+    let mut child = binary()
+        .args(["serve", "--listen", "127.0.0.1:0", "--sample-data"])
+        .args(["--min-fill-seconds", "0"])
+        .args(["--smtp-url", &format!("smtp://127.0.0.1:{}", sink.port)])
+        .args(["--smtp-from", FROM])
+        .arg("--data-dir")
+        .arg(dir.path())
+        // Everything the server itself logs, at every level.
+        .env("ANLAUFSTELLE_LOG", "anlaufstelle=trace,info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let (tx, mut lines) = mpsc::unbounded_channel::<String>();
+    let stderr = child.stderr.take().expect("piped stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let stdout = child.stdout.take().expect("piped stdout");
+    let first = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map(|_| line)
+    });
+    let first = tokio::time::timeout(LIMIT, first)
+        .await
+        .expect("the server starts in time")
+        .expect("reader thread")
+        .expect("reads stdout");
+    let mut server = Server {
+        child,
+        addr: first
+            .trim()
+            .strip_prefix("listening on http://")
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}")),
+    };
+
+    let (_, token) = http(server.addr, "GET", "/api/v1/messages/token", None, None)
+        .await
+        .expect("token");
+    let mut body = submission(
+        "log-privacy-test-0001",
+        token["token"].as_str().expect("token"),
+    );
+    body["reply_email"] = json!("erika.privat@unreachable.example");
+    body["name"] = json!("Erika Mustermann");
+    body["wants_confirmation"] = json!(true);
+    body["message"] = json!("Meine Steuer-ID ist 12 345 678 901.");
+    let (status, answer) = http(server.addr, "POST", "/api/v1/messages", None, Some(&body))
+        .await
+        .expect("answer");
+    assert_eq!(status, 202, "{answer}");
+    sink.next().await;
+
+    // The failed confirmation is logged right after the delivery.
+    let mut log = Vec::new();
+    let found = tokio::time::timeout(LIMIT, async {
+        while let Some(line) = lines.recv().await {
+            let done = line.contains("confirmation to the citizen failed");
+            log.push(line);
+            if done {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    // The reader ends with the process: take what else was written.
+    while let Some(line) = lines.recv().await {
+        log.push(line);
+    }
+    let log = log.join("\n");
+    assert_eq!(found, Ok(true), "no failure line in:\n{log}");
+    assert!(log.contains("SMTP 550"), "the code is logged:\n{log}");
+    for private in [
+        "erika.privat",
+        "unreachable.example",
+        "Mustermann",
+        "Steuer-ID",
+    ] {
+        assert!(!log.contains(private), "{private} in the log:\n{log}");
+    }
 }

@@ -1,7 +1,8 @@
 //! Delivery of contact-form messages against a real SMTP server: `tests/smtp/sink.py`
 //! (aiosmtpd), started per test on a free port. The outbox is driven pass by pass with
 //! `deliver_due` and a chosen "now", so retries and backoff need no waiting; one test runs the
-//! worker itself and waits for the sink to report the message.
+//! worker itself and waits for the sink to report the message. The application's clock is
+//! fixed at [`RECEIVED`], so nothing depends on the wall clock.
 //!
 //! The sink runs on `ANLAUFSTELLE_SMTP_PYTHON` (set by `cargo xtask test`), or else on
 //! `target/tools/venv/bin/python`; without aiosmtpd the tests fail and say how to install it.
@@ -203,9 +204,10 @@ pub fn smtp_url(port: u16) -> String {
     format!("smtp://127.0.0.1:{port}")
 }
 
-/// Sample data, delivery to `smtp_url`, forms may be sent at once.
+/// Sample data, delivery to `smtp_url`, forms may be sent at once; the clock stands at
+/// [`RECEIVED`].
 async fn app(smtp_url: Option<String>, max_attempts: u32) -> TestApp {
-    let mut app = TestApp::with_sample_data().await;
+    let mut app = TestApp::with_sample_data().await.at(RECEIVED);
     app.state = app.state.clone().with_messages(MessageArgs {
         smtp_url,
         smtp_from: FROM.into(),
@@ -306,7 +308,7 @@ async fn a_message_from_the_form_reaches_the_routed_mailbox_with_reference_conte
     )
     .await;
 
-    let pass = outbox::deliver_due(&app.state, &mailer(&sink.url()), Timestamp::now())
+    let pass = outbox::deliver_due(&app.state, &mailer(&sink.url()), at(RECEIVED))
         .await
         .expect("pass");
     assert_eq!(pass.delivered, [reference.as_str()]);
@@ -355,11 +357,15 @@ async fn a_message_from_the_form_reaches_the_routed_mailbox_with_reference_conte
     assert_eq!(column(&row, "attempts"), Some("0"));
     assert_eq!(column(&row, "confirmation_status"), Some("not_wanted"));
     assert!(
-        outbox::deliver_due(&app.state, &mailer(&sink.url()), Timestamp::now())
-            .await
-            .expect("pass")
-            .delivered
-            .is_empty(),
+        outbox::deliver_due(
+            &app.state,
+            &mailer(&sink.url()),
+            at(RECEIVED) + SignedDuration::from_hours(2)
+        )
+        .await
+        .expect("pass")
+        .delivered
+        .is_empty(),
         "delivered once"
     );
 }
@@ -572,7 +578,8 @@ async fn after_max_attempts_a_message_is_dead_listed_for_admins_and_an_admin_ret
     assert_eq!(column(&row, "attempts"), Some("0"));
 
     let mut sink = Sink::start_in(dir.path()).await;
-    let pass = outbox::deliver_due(&app.state, &mailer(&sink.url()), Timestamp::now())
+    // The retry made it due at the application's "now".
+    let pass = outbox::deliver_due(&app.state, &mailer(&sink.url()), at(RECEIVED))
         .await
         .expect("pass");
     assert_eq!(pass.delivered, [reference.as_str()]);
@@ -729,10 +736,14 @@ async fn a_refused_confirmation_is_recorded_and_leaves_the_delivery_alone() {
     let row = columns(&app, &reference).await;
     assert_eq!(column(&row, "status"), Some("delivered"));
     assert_eq!(column(&row, "confirmation_status"), Some("failed"));
-    // Not retried: the next pass sends nothing more.
-    outbox::deliver_due(&app.state, &mailer(&sink.url()), Timestamp::now())
-        .await
-        .expect("pass");
+    // Not retried: a pass an hour later sends nothing more.
+    outbox::deliver_due(
+        &app.state,
+        &mailer(&sink.url()),
+        at(RECEIVED) + SignedDuration::from_hours(1),
+    )
+    .await
+    .expect("pass");
     assert_eq!(sink.message_ids().len(), 1);
 }
 
@@ -747,66 +758,124 @@ async fn a_mailbox_the_smtp_server_refuses_counts_as_a_failed_attempt() {
         .expect("pass");
     assert_eq!(pass.retrying, [reference.as_str()]);
     let row = columns(&app, &reference).await;
-    assert!(
-        column(&row, "last_error").is_some_and(|e| e.contains("550")),
+    // The code and its category; not the server's reply text, which quotes the address.
+    assert_eq!(
+        column(&row, "last_error"),
+        Some("SMTP 550 (permanent rejection)"),
         "{row:?}"
     );
     assert!(sink.message_ids().is_empty());
 }
 
 #[tokio::test]
-async fn a_reply_address_with_a_line_break_never_reaches_a_mail() {
+async fn a_stored_reply_address_that_cannot_be_used_is_left_out_and_the_office_is_told() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sink = Sink::start_in(dir.path()).await;
+    let mut sink = Sink::start_in(dir.path()).await;
     let app = app(Some(sink.url()), 10).await;
 
-    // The intake refuses it…
-    let token = app.get("/api/v1/messages/token").await.json()["token"].clone();
-    let refused = app
-        .send_json(
-            "POST",
-            "/api/v1/messages",
-            None,
-            &json!({
-                "token": token, "idempotency_key": "injection-test-0001",
-                "category": "question", "message": "Hallo", "consent": true, "website": "",
-                "reply_email": "erika@example.org\r\nBcc: victim@example.net",
-                "wants_confirmation": true,
-                "context": {"leika": ELTERNGELD, "ars": BREMEN}, "lang": "de"
-            }),
+    // The intake refuses such addresses…
+    for address in [
+        "erika@example.org\r\nBcc: victim@example.net",
+        "max..muster@example.de",
+    ] {
+        let token = app.get("/api/v1/messages/token").await.json()["token"].clone();
+        let refused = app
+            .send_json(
+                "POST",
+                "/api/v1/messages",
+                None,
+                &json!({
+                    "token": token, "idempotency_key": "unusable-address-0001",
+                    "category": "question", "message": "Hallo", "consent": true, "website": "",
+                    "reply_email": address, "wants_confirmation": true,
+                    "context": {"leika": ELTERNGELD, "ars": BREMEN}, "lang": "de"
+                }),
+            )
+            .await;
+        refused.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_message");
+    }
+
+    // …and one stored before that check (as `max..muster@example.de` was) is still delivered:
+    // to the mailbox only, without Reply-To, with a line saying the address was unusable.
+    for address in [
+        "erika@example.org\r\nBcc: victim@example.net",
+        "max..muster@example.de",
+    ] {
+        let reference = enqueue(
+            &app,
+            NewMessage {
+                reply_email: Some(address.into()),
+                wants_confirmation: true,
+                ..NewMessage::example()
+            },
         )
         .await;
-    assert_eq!(
-        refused.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        String::from_utf8_lossy(&refused.body)
-    );
+        let pass = outbox::deliver_due(&app.state, &mailer(&sink.url()), at(RECEIVED))
+            .await
+            .expect("pass");
+        assert_eq!(pass.delivered, [reference.as_str()], "{address:?}");
+        let got = sink.next().await;
+        let mail = sink.mail(got.n);
+        assert_eq!(
+            mail["envelope"]["rcpt_tos"],
+            json!([MAILBOX]),
+            "{address:?}"
+        );
+        assert_eq!(mail["reply_to"], Value::Null, "{address:?}");
+        let text = mail["text"].as_str().expect("text body");
+        assert!(
+            text.contains("konnte nicht als Antwortadresse verwendet werden"),
+            "{address:?}: {text}"
+        );
+        let row = columns(&app, &reference).await;
+        assert_eq!(column(&row, "status"), Some("delivered"));
+        // The confirmation cannot go anywhere either.
+        assert_eq!(column(&row, "confirmation_status"), Some("failed"));
+    }
+    // Nothing reached anyone else: two mails, both to the mailbox.
+    assert_eq!(sink.message_ids().len(), 2);
+}
 
-    // …and should one be stored anyway, the mail builder refuses it: the message is set aside,
-    // nothing is sent.
-    let reference = enqueue(
-        &app,
-        NewMessage {
-            reply_email: Some("erika@example.org\r\nBcc: victim@example.net".into()),
-            wants_confirmation: true,
-            ..NewMessage::example()
-        },
-    )
-    .await;
+#[tokio::test]
+async fn a_skipped_confirmation_is_not_sent_and_the_message_is_delivered() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sink = Sink::start_in(dir.path()).await;
+    let app = app(Some(sink.url()), 10).await;
+    let mut references = Vec::new();
+    for i in 0..4 {
+        references.push(
+            submit(
+                &app,
+                &format!("confirm-limit-{i:04}"),
+                json!({"reply_email": "erika@example.org", "wants_confirmation": true}),
+            )
+            .await,
+        );
+    }
     let pass = outbox::deliver_due(&app.state, &mailer(&sink.url()), at(RECEIVED))
         .await
         .expect("pass");
-    assert_eq!(pass.dead, [reference.as_str()]);
-    let row = columns(&app, &reference).await;
-    assert_eq!(column(&row, "status"), Some("dead"));
-    assert!(
-        column(&row, "last_error").is_some_and(|e| e.contains("invalid reply address")),
-        "{row:?}"
+    assert_eq!(pass.delivered.len(), 4);
+    let mut confirmed = pass.confirmed.clone();
+    confirmed.sort();
+    assert_eq!(confirmed, references[..3].to_vec());
+    let ids = sink.message_ids();
+    assert_eq!(
+        ids.len(),
+        7,
+        "four messages and three confirmations: {ids:?}"
     );
-    // deliver_due returns only after every SMTP conversation ended, and the sink stores a
-    // message before it answers: an empty maildir means nothing was sent.
-    assert!(sink.message_ids().is_empty());
+    assert!(!ids.contains(&format!(
+        "<{}.confirmation@anlaufstelle.example>",
+        references[3]
+    )));
+    let row = columns(&app, &references[3]).await;
+    assert_eq!(column(&row, "status"), Some("delivered"));
+    assert_eq!(
+        column(&row, "confirmation_status"),
+        Some("skipped_rate_limited")
+    );
+    assert!(sink.next().await.n >= 1);
 }
 
 #[tokio::test]
@@ -827,7 +896,7 @@ async fn purging_after_the_retention_period_removes_personal_data_and_keeps_the_
         .await
         .expect("pass");
     assert_eq!(pass.delivered, [delivered.as_str()]);
-    // Still waiting for delivery: kept whole, however old.
+    // Still waiting for delivery, received less than the retention period ago: kept whole.
     let waiting = enqueue(
         &app,
         NewMessage {
@@ -886,9 +955,107 @@ async fn purging_after_the_retention_period_removes_personal_data_and_keeps_the_
         outbox::purge(&app.state.db, due + day * 400, 30)
             .await
             .expect("purge"),
+        1,
+        "only the waiting message, now past its retention period"
+    );
+    assert_eq!(
+        outbox::purge(&app.state.db, due + day * 800, 30)
+            .await
+            .expect("purge"),
         0,
         "a purged message is not purged again"
     );
+}
+
+#[tokio::test]
+async fn dead_and_undeliverable_messages_lose_their_personal_data_and_expire_after_the_retention_period()
+ {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let down = smtp_url(free_port());
+    // No SMTP server at all for the queued one; one that never answers for the dead one.
+    let app = app(None, 1).await;
+    let personal = NewMessage {
+        body: "Ich heiße Erika.".into(),
+        reply_email: Some("erika@example.org".into()),
+        sender_name: Some("Erika Mustermann".into()),
+        ..NewMessage::example()
+    };
+    let dead = enqueue(&app, personal.clone()).await;
+    let died_at = at(RECEIVED) + SignedDuration::from_hours(5 * 24);
+    let pass = outbox::deliver_due(&app.state, &mailer(&down), died_at)
+        .await
+        .expect("pass");
+    assert_eq!(pass.dead, [dead.as_str()]);
+    let queued = enqueue(
+        &app,
+        NewMessage {
+            idempotency_key: "expire-test-queued".into(),
+            received_at: died_at + SignedDuration::from_hours(1),
+            ..personal
+        },
+    )
+    .await;
+
+    let day = SignedDuration::from_hours(24);
+    // 30 days after receipt the dead message has been dead for only 25: kept.
+    let purged = outbox::purge(&app.state.db, at(RECEIVED) + day * 30, 30)
+        .await
+        .expect("purge");
+    assert_eq!(purged, 0);
+    assert!(column(&columns(&app, &dead).await, "body").is_some());
+
+    // 30 days after it died: its personal data goes, and it can never be sent empty.
+    let purged = outbox::purge(&app.state.db, died_at + day * 30, 30)
+        .await
+        .expect("purge");
+    assert_eq!(purged, 1);
+    let row = columns(&app, &dead).await;
+    for gone in ["body", "reply_email", "sender_name"] {
+        assert_eq!(column(&row, gone), None, "{gone} is deleted");
+    }
+    assert_eq!(column(&row, "status"), Some("expired"));
+    assert_eq!(column(&row, "reference"), Some(dead.as_str()));
+    assert!(column(&columns(&app, &queued).await, "body").is_some());
+
+    // The queued one expires 30 days after receipt.
+    let purged = outbox::purge(
+        &app.state.db,
+        died_at + SignedDuration::from_hours(1) + day * 30,
+        30,
+    )
+    .await
+    .expect("purge");
+    assert_eq!(purged, 1);
+    let row = columns(&app, &queued).await;
+    assert_eq!(column(&row, "status"), Some("expired"));
+    assert_eq!(column(&row, "body"), None);
+
+    // Expired messages are listed for admins, never delivered, and cannot be retried.
+    let admin = app.admin_token("admin").await;
+    let list = app
+        .send_json(
+            "GET",
+            "/api/v1/admin/messages?status=expired",
+            Some(&admin),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.json()["messages"].as_array().map(Vec::len), Some(2));
+    app.send_json(
+        "POST",
+        &format!("/api/v1/admin/messages/{dead}/retry"),
+        Some(&admin),
+        &json!({}),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "message_expired");
+    let sink = Sink::start_in(dir.path()).await;
+    let pass = outbox::deliver_due(&app.state, &mailer(&sink.url()), died_at + day * 400)
+        .await
+        .expect("pass");
+    assert!(pass.delivered.is_empty());
+    assert!(sink.message_ids().is_empty());
 }
 
 #[tokio::test]
