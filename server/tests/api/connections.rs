@@ -337,3 +337,51 @@ impl SpawnGuarded for std::process::Command {
         KillOnDrop(self.spawn().expect("the server starts"))
     }
 }
+
+/// On SIGTERM the server stops accepting and ends within its drain time, also with an open
+/// event stream (which never ends by itself) and an idle keep-alive connection.
+#[tokio::test]
+async fn on_sigterm_the_server_ends_within_its_drain_time_despite_open_streams() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_anlaufstelle"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--sample-data", "--data-dir"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop_guard();
+    let stdout = child.0.stdout.take().expect("stdout");
+    let line = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("listening on http://"))
+        .expect("the server prints its address");
+    let addr: SocketAddr = line
+        .trim_start_matches("listening on http://")
+        .parse()
+        .expect("address");
+    let _stream = open_stream(addr, "127.0.0.1").await;
+    let mut idle = connect_from(addr, "127.0.0.1").await;
+    let (status, _, _) = get(&mut idle, "/healthz").await;
+    assert_eq!(status, 200);
+
+    let pid = child.0.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let started = std::time::Instant::now();
+    let exited = tokio::task::spawn_blocking(move || {
+        let status = child.0.wait();
+        (child, status)
+    });
+    let (_child, status) = tokio::time::timeout(Duration::from_secs(20), exited)
+        .await
+        .expect("the server ends within its drain time")
+        .expect("join");
+    assert!(status.expect("wait").success(), "a clean exit");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    // New connections are no longer accepted.
+    assert!(TcpStream::connect(addr).await.is_err());
+}
