@@ -4,11 +4,11 @@
 //! Top-level keys are `regions`, `services`, `contacts` and `postcodes`. Channels, hours and
 //! addresses use the wire types, so the JSON a Redaktion imports looks like what the widget
 //! receives. Every field is written on export (defaults included), so export → import → export
-//! gives the same bytes. The CSV variants live in [`csv`](self::csv).
+//! gives the same bytes. The CSV variants live in [`csv`].
 //!
 //! Exported CSV ends up in spreadsheet programs, which run a cell that begins with `=`, `+`,
 //! `-` or `@` as a formula (OWASP: "CSV injection"). So free text — names, labels, notes,
-//! street and city — must not begin like that ([`looks_like_formula`]), and e-mail addresses
+//! street and city — must not begin like that (`looks_like_formula`), and e-mail addresses
 //! must not either; phone numbers and keys are checked by their own, narrower rules and keep
 //! their `+` and `-`. The rule sits in [`Dataset::validate`], which every import runs.
 
