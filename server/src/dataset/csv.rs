@@ -12,10 +12,21 @@
 //!
 //! CSV carries everything JSON does except the order of channels across kinds (CSV groups
 //! them by kind): a CSV export imported again exports to the same CSV.
+//!
+//! Spreadsheet programs run a cell that begins with `=`, `+`, `-` or `@` as a formula. Import
+//! validation refuses such free text, so valid data never needs more; but data stored by an
+//! older version may hold it, so the export puts a `'` before any such cell (OWASP's advice)
+//! and the spreadsheet shows it as text. Only cells vouched for by a narrower rule keep their
+//! first character: checked phone numbers (`+49 421 361-0`) and contact ids (`-a1` is no call).
+//! An import keeps the `'` (it is harmless text), so the next export is the same again.
 
-use super::{ContactRecord, Dataset, DatasetError, PostcodeRecord, RegionRecord};
+use super::{
+    ContactRecord, Dataset, DatasetError, PostcodeRecord, RegionRecord, is_contact_id,
+    is_phone_number, looks_like_formula,
+};
 use crate::db::enum_name;
 use crate::hours::{DatedHours, TimeRange};
+use std::borrow::Cow;
 use wire::{Address, Channel, ChannelKind, RegionLevel, SupportLevel, WeeklyHours};
 
 /// Which CSV table a file holds.
@@ -301,13 +312,24 @@ pub fn relocate(problems: Vec<DatasetError>, file: &str) -> Vec<DatasetError> {
                 .and_then(|(index, field)| Some((index.parse::<usize>().ok()?, field)));
             match located {
                 Some((index, field)) => DatasetError::new(
-                    format!("{file} line {}, column {field}", index + 2),
+                    format!("{file} line {}, column {}", index + 2, column_of(field)),
                     p.reason,
                 ),
                 None => p,
             }
         })
         .collect()
+}
+
+/// The CSV column that holds a contact's JSON field: `address.street` is in `street`,
+/// `exceptions[0].note` in `exceptions`. Channels keep their JSON path (`channels[1].label`),
+/// since which column a channel sits in depends on its kind.
+fn column_of(field: &str) -> &str {
+    let field = field.strip_prefix("address.").unwrap_or(field);
+    match field.split_once('[') {
+        Some((list @ ("hours" | "exceptions" | "services" | "languages"), _)) => list,
+        _ => field,
+    }
 }
 
 /// Writes one table of `data` as CSV.
@@ -329,6 +351,39 @@ pub fn write(data: &Dataset, table: Table) -> String {
 
 type Writer = ::csv::Writer<Vec<u8>>;
 
+/// Writes one row, each cell as text a spreadsheet program will not run (see the module docs).
+fn write_row<const N: usize>(
+    w: &mut Writer,
+    header: [&str; N],
+    row: [&str; N],
+) -> ::csv::Result<()> {
+    let cells: Vec<Cow<'_, str>> = header
+        .iter()
+        .zip(row)
+        .map(|(column, cell)| as_text(column, cell))
+        .collect();
+    w.write_record(cells.iter().map(|cell| cell.as_bytes()))
+}
+
+/// `cell` as text: with a leading `'` if a spreadsheet would take it for a formula, unless
+/// the column's own rule vouches for it.
+fn as_text<'a>(column: &str, cell: &'a str) -> Cow<'a, str> {
+    let vouched = match column {
+        // A checked phone number comes first; its label follows after ` [`.
+        "phone" | "mobile" | "fax" => {
+            let first = cell.split(LIST_SEPARATOR).next().unwrap_or_default();
+            is_phone_number(first.split_once(" [").map_or(first, |(number, _)| number))
+        }
+        "id" => is_contact_id(cell),
+        _ => false,
+    };
+    if vouched || !looks_like_formula(cell) {
+        Cow::Borrowed(cell)
+    } else {
+        Cow::Owned(format!("'{cell}"))
+    }
+}
+
 fn write_regions(w: &mut Writer, data: &Dataset) -> ::csv::Result<()> {
     w.write_record(REGION_HEADER)?;
     for r in &data.regions {
@@ -345,7 +400,7 @@ fn write_regions(w: &mut Writer, data: &Dataset) -> ::csv::Result<()> {
             Some(true) => "ja",
             Some(false) => "nein",
         };
-        w.write_record([satzart, &r.ars, &r.name, in_115])?;
+        write_row(w, REGION_HEADER, [satzart, &r.ars, &r.name, in_115])?;
     }
     Ok(())
 }
@@ -353,7 +408,7 @@ fn write_regions(w: &mut Writer, data: &Dataset) -> ::csv::Result<()> {
 fn write_postcodes(w: &mut Writer, data: &Dataset) -> ::csv::Result<()> {
     w.write_record(POSTCODE_HEADER)?;
     for p in &data.postcodes {
-        w.write_record([&p.plz, &p.ars])?;
+        write_row(w, POSTCODE_HEADER, [&p.plz, &p.ars])?;
     }
     Ok(())
 }
@@ -404,28 +459,32 @@ fn write_contacts(w: &mut Writer, data: &Dataset) -> ::csv::Result<()> {
             postcode: String::new(),
             city: String::new(),
         });
-        w.write_record([
-            c.id.as_str(),
-            &c.name,
-            &enum_name(&c.level),
-            &c.region,
-            &c.services.join(" "),
-            yes_no(c.is_115),
-            &channels(ChannelKind::Phone),
-            &channels(ChannelKind::Mobile),
-            &channels(ChannelKind::Fax),
-            &channels(ChannelKind::Email),
-            &channels(ChannelKind::Web),
-            &channels(ChannelKind::ContactForm),
-            &hours,
-            &exceptions,
-            yes_no(c.closes_on_holidays),
-            &c.languages.join(" "),
-            c.mailbox.as_deref().unwrap_or_default(),
-            &address.street,
-            &address.postcode,
-            &address.city,
-        ])?;
+        write_row(
+            w,
+            CONTACT_HEADER,
+            [
+                c.id.as_str(),
+                &c.name,
+                &enum_name(&c.level),
+                &c.region,
+                &c.services.join(" "),
+                yes_no(c.is_115),
+                &channels(ChannelKind::Phone),
+                &channels(ChannelKind::Mobile),
+                &channels(ChannelKind::Fax),
+                &channels(ChannelKind::Email),
+                &channels(ChannelKind::Web),
+                &channels(ChannelKind::ContactForm),
+                &hours,
+                &exceptions,
+                yes_no(c.closes_on_holidays),
+                &c.languages.join(" "),
+                c.mailbox.as_deref().unwrap_or_default(),
+                &address.street,
+                &address.postcode,
+                &address.city,
+            ],
+        )?;
     }
     Ok(())
 }
@@ -433,7 +492,7 @@ fn write_contacts(w: &mut Writer, data: &Dataset) -> ::csv::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::SAMPLE_JSON;
+    use crate::dataset::{SAMPLE_JSON, looks_like_formula};
 
     fn sample() -> Dataset {
         let mut data = Dataset::from_json(SAMPLE_JSON).expect("sample parses");
@@ -481,6 +540,132 @@ mod tests {
             text[1].starts_with("gv.csv line 3, column in_115"),
             "{text:?}"
         );
+    }
+
+    /// Data as an older version may have stored it, before free text that a spreadsheet runs
+    /// as a formula was refused: every free-text cell of every table starts a formula.
+    fn older_data() -> Dataset {
+        Dataset::from_json(
+            r#"{
+  "regions": [{"ars": "040000000000", "name": "=HYPERLINK(\"https://example.invalid\";\"Bremen\")", "level": "land"}],
+  "postcodes": [{"plz": "28195", "ars": "040000000000"}],
+  "contacts": [{
+    "id": "-buergeramt", "name": "@SUMME(1;2)", "level": "first", "region": "040000000000",
+    "channels": [
+      {"kind": "phone", "value": "+49 421 361-0", "label": "=1+1"},
+      {"kind": "fax", "value": "-0421 361 1"},
+      {"kind": "email", "value": "=1+1@example.bremen.de"},
+      {"kind": "web", "value": "https://example.bremen.de/", "label": "-Startseite"}
+    ],
+    "exceptions": [{"date": "2026-12-24", "note": "+geschlossen"}],
+    "address": {"street": "\t=1+1", "postcode": "28195", "city": "\r-Bremen"},
+    "mailbox": "-info@example.bremen.de"
+  }]
+}"#,
+        )
+        .expect("test data parses")
+    }
+
+    /// Every cell of a CSV text, with its column name.
+    fn cells(csv: &str) -> Vec<(String, String)> {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(csv.as_bytes());
+        let header = reader.headers().expect("header").clone();
+        reader
+            .records()
+            .flat_map(|row| {
+                let row = row.expect("row");
+                header
+                    .iter()
+                    .zip(row.iter())
+                    .map(|(column, cell)| (column.to_string(), cell.to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exported_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote() {
+        let data = older_data();
+        let regions = write(&data, Table::Regions);
+        assert!(
+            regions.contains(r#";"'=HYPERLINK(""https://example.invalid"";""Bremen"")";"#),
+            "{regions}"
+        );
+        let contacts = write(&data, Table::Contacts);
+        let contact = cells(&contacts);
+        let cell = |column: &str| {
+            contact
+                .iter()
+                .find(|(c, _)| c == column)
+                .map(|(_, cell)| cell.as_str())
+                .unwrap_or_else(|| panic!("no column {column}"))
+        };
+        assert_eq!(cell("name"), "'@SUMME(1;2)");
+        assert_eq!(cell("email"), "'=1+1@example.bremen.de");
+        assert_eq!(cell("mailbox"), "'-info@example.bremen.de");
+        assert_eq!(cell("street"), "'\t=1+1");
+        assert_eq!(cell("city"), "'\r-Bremen");
+        // Checked phone numbers and ids keep their `+` and `-`; labels and notes never start
+        // a cell.
+        assert_eq!(cell("phone"), "+49 421 361-0 [=1+1]");
+        assert_eq!(cell("fax"), "-0421 361 1");
+        assert_eq!(cell("id"), "-buergeramt");
+        for table in [Table::Regions, Table::Postcodes, Table::Contacts] {
+            for (column, cell) in cells(&write(&data, table)) {
+                if !["id", "phone", "mobile", "fax"].contains(&column.as_str()) {
+                    assert!(!looks_like_formula(&cell), "{table:?} {column}: {cell:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_quoted_cell_reads_back_as_harmless_text_and_exports_the_same() {
+        let data = older_data();
+        for table in [Table::Regions, Table::Postcodes, Table::Contacts] {
+            let csv = write(&data, table);
+            let back = read(&csv, "x.csv").expect("own export reads back");
+            assert_eq!(write(&back, table), csv, "{table:?}");
+        }
+        let back = read(&write(&data, Table::Contacts), "x.csv").expect("reads back");
+        assert_eq!(back.contacts[0].name, "'@SUMME(1;2)");
+        let known = crate::dataset::KnownKeys {
+            regions: [
+                crate::domain::Ars::BUND,
+                "040000000000".parse().expect("ARS"),
+            ]
+            .into(),
+            services: std::collections::HashSet::new(),
+        };
+        // The quote defused the names, street and city. Labels and notes never begin a cell,
+        // so they travel as they are, and validation names them, like the quoted e-mail
+        // addresses, for the Redaktion to correct.
+        let problems = back.validate(&known).expect_err("labels, notes, addresses");
+        let places: Vec<_> = problems.iter().map(|p| p.place.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "contacts[0].channels[0].label",
+                "contacts[0].channels[2].value",
+                "contacts[0].channels[3].label",
+                "contacts[0].exceptions[0].note",
+                "contacts[0].mailbox"
+            ]
+        );
+    }
+
+    #[test]
+    fn valid_data_is_exported_without_quotes_and_phone_numbers_keep_their_plus() {
+        let data = sample();
+        let contacts = write(&data, Table::Contacts);
+        assert!(contacts.contains(";+49 421 9999 0100"), "{contacts}");
+        for table in [Table::Regions, Table::Postcodes, Table::Contacts] {
+            for (column, cell) in cells(&write(&data, table)) {
+                assert!(!cell.starts_with('\''), "{table:?} {column}: {cell:?}");
+            }
+        }
     }
 
     #[test]

