@@ -9,7 +9,7 @@ use axum::routing::{get, patch, post};
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 /// Builds the router with its middleware.
 pub fn router(state: AppState) -> Router {
@@ -90,7 +90,12 @@ pub fn router(state: AppState) -> Router {
             state.limits.request_timeout,
             request_timeout,
         ))
-        .layer(TraceLayer::new_for_http())
+        // Failures are logged where they arise (a database error in `Error::into_response`);
+        // a refused stream or a 408 is expected under load and must not flood the log.
+        .layer(
+            TraceLayer::new_for_http()
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+        )
         .with_state(state)
 }
 
