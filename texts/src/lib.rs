@@ -550,7 +550,9 @@ impl Texts {
         Some(match code {
             "token_invalid" => self.err_token_invalid,
             "token_too_fast" => self.err_token_too_fast,
-            "token_expired" => self.err_token_expired,
+            // A used token (a second message with one form, or a replay) reads like an expired
+            // one to the citizen: the widget fetches a fresh token and they send again.
+            "token_expired" | "token_used" => self.err_token_expired,
             "rate_limited" => self.err_rate_limited,
             "no_recipient" => self.err_no_recipient,
             _ => return None,
@@ -1152,6 +1154,11 @@ mod tests {
             Some(EASY.err_token_expired)
         );
         assert_eq!(DE.general_error("database_unavailable"), None);
+        assert_eq!(
+            EN.general_error("token_used"),
+            Some(EN.err_token_expired),
+            "a used form token is told in the form's language"
+        );
     }
 
     #[test]
