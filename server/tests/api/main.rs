@@ -230,3 +230,61 @@ impl TestApp {
         self.get(&uri).await
     }
 }
+
+/// The real `anlaufstelle serve` in a process of its own, on a free loopback port; killed when
+/// dropped, also when a test fails.
+#[derive(Debug)]
+pub struct Binary {
+    pub child: std::process::Child,
+    pub addr: std::net::SocketAddr,
+}
+
+impl Binary {
+    /// Runs `serve --listen 127.0.0.1:0` with `args` through `command` (the binary itself, or a
+    /// wrapper such as `prlimit` that runs it) and waits for its `listening on` line. Its log
+    /// goes to `log` (or nowhere).
+    pub fn serve(
+        mut command: std::process::Command,
+        args: &[&std::ffi::OsStr],
+        log: Option<&std::path::Path>,
+    ) -> Self {
+        use std::io::BufRead as _;
+        command
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("ANLAUFSTELLE_DATABASE_URL")
+            .stdout(std::process::Stdio::piped());
+        match log {
+            Some(path) => command.stderr(std::fs::File::create(path).expect("log file")),
+            None => command.stderr(std::process::Stdio::null()),
+        };
+        let mut child = command.spawn().expect("the server starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut server = Self {
+            child,
+            addr: ([127, 0, 0, 1], 0).into(),
+        };
+        let line = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.starts_with("listening on http://"))
+            .expect("the server prints its address");
+        server.addr = line
+            .trim_start_matches("listening on http://")
+            .parse()
+            .expect("address");
+        server
+    }
+
+    /// The binary under test, for [`Binary::serve`].
+    pub fn command() -> std::process::Command {
+        std::process::Command::new(env!("CARGO_BIN_EXE_anlaufstelle"))
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
