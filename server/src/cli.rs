@@ -227,8 +227,12 @@ impl LimitArgs {
         use std::time::Duration;
         let mut limits = crate::listener::Limits::for_file_limit(file_limit);
         if let Some(n) = self.max_connections {
-            limits.max_connections = n.max(1);
-            limits.max_streams = limits.max_connections / 4 * 3;
+            // The shares follow the total, as they do for the file limit.
+            let scaled = crate::listener::Limits::for_connections(n);
+            limits.max_connections = scaled.max_connections;
+            limits.max_connections_per_client = scaled.max_connections_per_client;
+            limits.max_streams = scaled.max_streams;
+            limits.max_streams_per_client = scaled.max_streams_per_client;
         }
         if let Some(n) = self.max_connections_per_client {
             limits.max_connections_per_client = n;
@@ -239,6 +243,12 @@ impl LimitArgs {
         if let Some(n) = self.max_streams_per_client {
             limits.max_streams_per_client = n;
         }
+        // A per-client share above the total would be no share at all.
+        limits.max_streams = limits.max_streams.clamp(1, limits.max_connections);
+        limits.max_connections_per_client = limits
+            .max_connections_per_client
+            .min(limits.max_connections);
+        limits.max_streams_per_client = limits.max_streams_per_client.clamp(1, limits.max_streams);
         limits.header_read_timeout = Duration::from_secs(self.header_timeout.max(1));
         limits.request_timeout = Duration::from_secs(self.request_timeout.max(1));
         limits.idle_timeout = Duration::from_secs(self.idle_timeout.max(1));
@@ -402,4 +412,45 @@ pub enum ExportFormat {
     PostcodesCsv,
     /// Contacts as CSV.
     ContactsCsv,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limit_args(extra: &[&str]) -> LimitArgs {
+        let mut args = vec!["anlaufstelle", "serve"];
+        args.extend_from_slice(extra);
+        match Cli::try_parse_from(args).expect("parses").command {
+            Command::Serve(serve) => serve.limits,
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_smaller_total_takes_the_per_client_shares_down_with_it() {
+        let limits = limit_args(&["--max-connections", "100"]).limits(20_000);
+        assert_eq!(limits.max_connections, 100);
+        assert_eq!(limits.max_connections_per_client, 25);
+        assert_eq!(limits.max_streams, 75);
+        assert!(limits.max_streams_per_client <= 19);
+    }
+
+    #[test]
+    fn no_per_client_share_exceeds_its_total() {
+        let limits = limit_args(&[
+            "--max-connections",
+            "50",
+            "--max-connections-per-client",
+            "500",
+            "--max-streams",
+            "10",
+            "--max-streams-per-client",
+            "99",
+        ])
+        .limits(20_000);
+        assert_eq!(limits.max_connections_per_client, 50);
+        assert_eq!(limits.max_streams, 10);
+        assert_eq!(limits.max_streams_per_client, 10);
+    }
 }

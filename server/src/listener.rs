@@ -64,10 +64,16 @@ impl Limits {
         let usable = usize::try_from(file_limit.saturating_sub(256))
             .unwrap_or(usize::MAX)
             .max(64);
+        Self::for_connections(usable)
+    }
+
+    /// Defaults for `connections` open connections in total (the shares as above).
+    pub fn for_connections(connections: usize) -> Self {
+        let usable = connections.max(1);
         let max_streams = (usable / 4 * 3).max(1);
         Self {
             max_connections: usable,
-            max_connections_per_client: 512.min(usable / 4),
+            max_connections_per_client: 512.min(usable / 4).max(1),
             max_streams,
             max_streams_per_client: 256.min(max_streams / 4).max(1),
             header_read_timeout: Duration::from_secs(10),

@@ -85,11 +85,12 @@ pub fn router(state: AppState) -> Router {
                 .gzip(true)
                 .quality(CompressionLevel::Precise(4)),
         )
-        .layer(cors)
+        // Inside CORS, so that a 408 reaches the widget with its code, not as a network error.
         .layer(axum::middleware::from_fn_with_state(
             state.limits.request_timeout,
             request_timeout,
         ))
+        .layer(cors)
         // Failures are logged where they arise (a database error in `Error::into_response`);
         // a refused stream or a 408 is expected under load and must not flood the log.
         .layer(

@@ -133,9 +133,24 @@ pub async fn alertmanager(
     let token = operator(&state, &headers).await?;
     let Json(payload) = body.map_err(|e| Error::BadJson(e.body_text()))?;
     let now = state.clock.now();
+    // The batch runs to its end even if Alertmanager gives up waiting: each change is then
+    // committed and announced alike, and a retry finds them applied.
+    state
+        .notices
+        .detached(move |hub| async move { apply_all(&hub, &token, &payload, now).await })
+        .await
+        .map(Json)
+}
+
+async fn apply_all(
+    hub: &NoticeHub,
+    token: &TokenRecord,
+    payload: &AlertmanagerPayload,
+    now: Timestamp,
+) -> Result<HookReport, Error> {
     let mut report = HookReport::default();
     for alert in &payload.alerts {
-        match apply(&state.notices, &token, alert, now).await {
+        match apply(hub, token, alert, now).await {
             Ok(Applied::Raised(id)) => report.raised.push(id),
             Ok(Applied::Resolved(ids)) => report.resolved.extend(ids),
             Ok(Applied::Ignored) => report.ignored += 1,
@@ -155,7 +170,7 @@ pub async fn alertmanager(
             }
         }
     }
-    Ok(Json(report))
+    Ok(report)
 }
 
 async fn apply(

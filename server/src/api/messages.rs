@@ -115,6 +115,13 @@ pub async fn create_message(
     if let Some(answer) = replay(&state, &new).await? {
         return Ok(answer);
     }
+    // A used token is refused before the limits count it: replaying one must not use up the
+    // budget of the client or of the authority's mailbox.
+    if let Some(used) = &new.token
+        && state.db.form_token_used(&used.nonce).await?
+    {
+        return Err(Error::FormToken(TokenError::Used));
+    }
     // In-process tests have no socket; they all count as one client.
     let peer = connect.map_or(
         IpAddr::V6(Ipv6Addr::UNSPECIFIED),
@@ -124,8 +131,9 @@ pub async fn create_message(
     if let Err(limited) = state.messages.limits.check(client, &new.recipient_email) {
         let wait = limited.wait.as_secs().max(1);
         let at = now
+            // Rounded up to the minute: never a time before the limit lifts.
             .checked_add(jiff::SignedDuration::from_secs(
-                i64::try_from(wait).unwrap_or(i64::MAX),
+                i64::try_from(wait.saturating_add(59)).unwrap_or(i64::MAX),
             ))
             .unwrap_or(now)
             .to_zoned(crate::hours::berlin())

@@ -228,9 +228,19 @@ impl Connection {
         if self.audience.sees(&event.notice, self.clock.now()) {
             self.shown.insert(event.notice.id.clone());
             self.pending.push_back(Pending::Notice(event));
-        } else if self.shown.remove(&event.notice.id) || !self.shown_known {
+        } else if self.shown.remove(&event.notice.id)
+            || (!self.shown_known && self.may_show(&event.notice))
+        {
             self.pending.push_back(Pending::Remove(event));
         }
+    }
+
+    /// After a resume: whether the client may show `notice` from before. Only a published
+    /// notice for this audience's service and region can have been shown; a draft or another
+    /// region's notice is never mentioned (not even its id).
+    fn may_show(&self, notice: &StoredNotice) -> bool {
+        notice.published
+            && notice.matches(self.audience.leika.as_deref(), self.audience.ars.as_deref())
     }
 
     /// The text of a pending event, made now.
@@ -296,9 +306,10 @@ pub async fn create_notice(
     if !token.covers(&draft) {
         return Err(Error::ForbiddenScope);
     }
+    let source = format!("token:{}", token.name);
     let notice = state
         .notices
-        .create(input, format!("token:{}", token.name), now)
+        .detached(move |hub| async move { hub.create(input, source, now).await })
         .await?;
     let location = format!("/api/v1/notices/{}", notice.id);
     Ok((
@@ -320,23 +331,29 @@ pub async fn update_notice(
 ) -> Result<Json<StoredNotice>, Error> {
     let token = operator(&state, &headers).await?;
     let Json(patch) = body.map_err(|e| Error::BadJson(e.body_text()))?;
-    let mut denied = false;
-    let result = state
+    let now = state.clock.now();
+    let (result, denied) = state
         .notices
-        .update_visible(
-            &id,
-            patch,
-            state.clock.now(),
-            |before| token.covers(before),
-            |_, after| {
-                if token.covers(after) {
-                    Ok(())
-                } else {
-                    denied = true;
-                    Err(crate::notices::hub::HubError::NotFound(String::new()))
-                }
-            },
-        )
+        .detached(move |hub| async move {
+            let mut denied = false;
+            let result = hub
+                .update_visible(
+                    &id,
+                    patch,
+                    now,
+                    |before| token.covers(before),
+                    |_, after| {
+                        if token.covers(after) {
+                            Ok(())
+                        } else {
+                            denied = true;
+                            Err(crate::notices::hub::HubError::NotFound(String::new()))
+                        }
+                    },
+                )
+                .await;
+            (result, denied)
+        })
         .await;
     match result {
         Ok(notice) => Ok(Json(notice.as_ref().clone())),

@@ -318,6 +318,21 @@ impl Db {
         }
     }
 
+    /// Whether a message was already accepted with the form token whose nonce is `nonce`. A
+    /// read ahead of the rate limits, so that replays of a used token cost no one's budget;
+    /// the insert's own check in its transaction stays the guarantee.
+    pub async fn form_token_used(&self, nonce: &str) -> Result<bool, DbError> {
+        match self {
+            Db::Sqlite(pool) => Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM form_token_nonces WHERE nonce = ?",
+            )
+            .bind(nonce)
+            .fetch_one(pool)
+            .await?
+                > 0),
+        }
+    }
+
     /// How many form-token records are kept, for tests.
     #[doc(hidden)]
     pub async fn token_nonce_count_for_test(&self) -> Result<i64, DbError> {

@@ -227,9 +227,18 @@ pub(super) async fn save_notice(
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
+    // The change log only serves resuming streams, which the replay window bounds: older
+    // entries are dropped, so it does not grow with every change ever made.
+    sqlx::query("DELETE FROM notice_events WHERE id <= ?")
+        .bind(id - CHANGE_LOG_KEEP)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     u64::try_from(id).map_err(|_| DbError::Corrupt(format!("negative event id {id}")))
 }
+
+/// Change-log entries kept: four times the replay window.
+const CHANGE_LOG_KEEP: i64 = 4 * crate::notices::hub::REPLAY_WINDOW as i64;
 
 pub(super) async fn notices(
     pool: &SqlitePool,

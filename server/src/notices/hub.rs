@@ -17,6 +17,9 @@ use wire::NoticeState;
 /// Events kept in memory for clients that resume with `Last-Event-ID`.
 pub const REPLAY_WINDOW: usize = 4096;
 
+/// Bytes of the notices kept in the replay window: a window of large notices holds fewer.
+pub const REPLAY_WINDOW_BYTES: usize = 16 * 1024 * 1024;
+
 /// Distinct notices a resuming client may be sent; one that missed changes to more gets a
 /// fresh snapshot instead (bounded by what its audience sees).
 pub const REPLAY_MAX_NOTICES: usize = 100;
@@ -30,6 +33,8 @@ pub struct NoticeEvent {
     pub notice: Arc<StoredNotice>,
     /// The public JSON per language (`LANGUAGES` order), made once and shared by every stream.
     public: [OnceLock<Arc<str>>; 3],
+    /// Bytes of the stored notice, for the replay window's bound.
+    size: usize,
 }
 
 impl NoticeEvent {
@@ -37,6 +42,7 @@ impl NoticeEvent {
     pub fn new(id: u64, notice: Arc<StoredNotice>) -> Self {
         Self {
             id,
+            size: notice.stored_len(),
             notice,
             public: Default::default(),
         }
@@ -89,6 +95,8 @@ pub enum HubError {
 struct State {
     notices: BTreeMap<String, Arc<StoredNotice>>,
     recent: VecDeque<Arc<NoticeEvent>>,
+    /// Stored bytes of the notices in `recent`.
+    recent_bytes: usize,
     last_id: u64,
 }
 
@@ -125,9 +133,14 @@ impl NoticeHub {
         };
         for (id, notice) in events {
             state.last_id = id;
-            state
-                .recent
-                .push_back(Arc::new(NoticeEvent::new(id, Arc::new(notice))));
+            let event = Arc::new(NoticeEvent::new(id, Arc::new(notice)));
+            state.recent_bytes += event.size;
+            state.recent.push_back(event);
+        }
+        while state.recent_bytes > REPLAY_WINDOW_BYTES && state.recent.len() > 1 {
+            if let Some(old) = state.recent.pop_front() {
+                state.recent_bytes -= old.size;
+            }
         }
         let (tx, _) = broadcast::channel(window);
         Ok(Self {
@@ -137,6 +150,20 @@ impl NoticeHub {
             tx,
             window,
         })
+    }
+
+    /// Runs a change in a task of its own and waits for it: a caller that is cancelled (the
+    /// client went away, the request timed out) cannot stop a change between its commit and
+    /// its announcement, which would leave memory and streams behind the database.
+    pub async fn detached<T, Fut>(self: &Arc<Self>, change: impl FnOnce(Arc<Self>) -> Fut) -> T
+    where
+        Fut: std::future::Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        match tokio::spawn(change(self.clone())).await {
+            Ok(result) => result,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     }
 
     /// Every notice, as of now.
@@ -359,8 +386,15 @@ impl NoticeHub {
                 message: [("de".to_string(), message.to_string())].into(),
                 ..NoticePatch::default()
             };
-            self.update(&id, patch, now, |_, _| Ok(())).await?;
-            changed += 1;
+            match self.update(&id, patch, now, |_, _| Ok(())).await {
+                Ok(_) => changed += 1,
+                // The database is down: every other notice would fail alike; try next tick.
+                Err(HubError::Db(e)) => return Err(HubError::Db(e)),
+                // One notice that cannot move must not hold up the others' windows.
+                Err(e) => {
+                    tracing::error!(notice = id.as_str(), error = %e, "maintenance notice cannot move on")
+                }
+            }
         }
         // Maintenance that became visible between the previous tick and now is re-announced
         // unchanged, so open streams learn about it.
@@ -392,9 +426,14 @@ impl NoticeHub {
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
         state.notices.insert(notice.id.clone(), notice.clone());
         state.last_id = id;
+        state.recent_bytes += event.size;
         state.recent.push_back(event.clone());
-        if state.recent.len() > self.window {
-            state.recent.pop_front();
+        while state.recent.len() > self.window
+            || (state.recent_bytes > REPLAY_WINDOW_BYTES && state.recent.len() > 1)
+        {
+            if let Some(old) = state.recent.pop_front() {
+                state.recent_bytes -= old.size;
+            }
         }
         // No receivers is fine: nobody is listening right now.
         let _ = self.tx.send(event);

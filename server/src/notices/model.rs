@@ -13,8 +13,12 @@ pub const LANGUAGES: [&str; 3] = ["de", "en", "de-x-ls"];
 pub const MAX_SHORT_TEXT: usize = 1000;
 /// Characters of one timeline message in one language.
 pub const MAX_MESSAGE: usize = 2000;
-/// Entries of a notice's timeline.
+/// Entries of a notice's timeline; older ones are dropped.
 pub const MAX_UPDATES: usize = 100;
+/// Bytes of a stored notice (JSON): every copy in the change log, the replay window and the
+/// streams is bounded by it. Texts at their limits fit; a long timeline loses its oldest
+/// entries first.
+pub const MAX_NOTICE_BYTES: usize = 96 * 1024;
 /// Entries of `services` and of `regions`.
 pub const MAX_SCOPE: usize = 200;
 
@@ -230,18 +234,25 @@ impl StoredNotice {
             );
         }
         next.updated_at = now;
-        // A full timeline takes no more messages, but a notice can always be ended (by a
-        // person, a monitor or the clock), so nothing stays up because of its history.
-        if next.updates.len() > MAX_UPDATES && !next.is_over() {
-            return Err(fail(
-                "message",
-                format!(
-                    "the timeline holds at most {MAX_UPDATES} entries; resolve this notice and raise a new one"
-                ),
-            ));
-        }
+        // The timeline keeps its newest entries: bounded, and a notice can always move on (by
+        // a person, a monitor or the clock), whatever its history.
+        next.trim_timeline();
         next.validate()?;
         Ok(next)
+    }
+
+    /// Drops the oldest timeline entries (never the newest) until the timeline holds at most
+    /// [`MAX_UPDATES`] entries and the whole notice fits in [`MAX_NOTICE_BYTES`].
+    fn trim_timeline(&mut self) {
+        self.updates.truncate(MAX_UPDATES);
+        while self.updates.len() > 1 && self.stored_len() > MAX_NOTICE_BYTES {
+            self.updates.pop();
+        }
+    }
+
+    /// Bytes of the stored JSON.
+    pub fn stored_len(&self) -> usize {
+        serde_json::to_vec(self).map_or(usize::MAX, |v| v.len())
     }
 
     /// Whether the notice has ended (resolved or completed).
@@ -342,6 +353,15 @@ impl StoredNotice {
                     ));
                 }
             }
+        }
+        if self.stored_len() > MAX_NOTICE_BYTES {
+            return Err(fail(
+                "content",
+                format!(
+                    "the notice is too large (at most {} KiB with all its languages)",
+                    MAX_NOTICE_BYTES / 1024
+                ),
+            ));
         }
         if self.kind == NoticeKind::Maintenance {
             match (self.starts_at, self.ends_at) {

@@ -173,14 +173,20 @@ async fn a_request_body_that_never_finishes_gets_408() {
     let (_app, addr) = serve(limits).await;
     let mut conn = connect_from(addr, "127.0.0.1").await;
     conn.write_all(
-        b"POST /api/v1/messages HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"token\":",
+        b"POST /api/v1/messages HTTP/1.1\r\nHost: test\r\nOrigin: https://portal.example\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"token\":",
     )
     .await
     .expect("write");
-    let (status, _, body) = read_response(&mut conn).await;
+    let (status, head, body) = read_response(&mut conn).await;
     assert_eq!(status, 408, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).expect("JSON error");
     assert_eq!(json["error"], "request_timeout");
+    // The widget on a portal page reads the code only if CORS lets it.
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("access-control-allow-origin: *"),
+        "{head}"
+    );
 }
 
 #[tokio::test]

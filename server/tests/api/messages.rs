@@ -621,3 +621,31 @@ async fn a_reply_address_the_mail_library_refuses_is_refused_at_once() {
     assert_eq!(res.json()["fields"][0]["field"], "reply_email");
     assert_eq!(res.json()["fields"][0]["error"], "invalid");
 }
+
+#[tokio::test]
+async fn replays_of_a_used_token_cost_no_one_s_budget() {
+    let args = MessageArgs {
+        min_fill_seconds: 0,
+        rate_limit_client: 2,
+        rate_limit_service: 2,
+        ..MessageArgs::default()
+    };
+    let app = app_with(args).await;
+    let used = token(&app).await;
+    let first = post(&app, &message(&used, "key-budget-aaaaaaaaa")).await;
+    assert_eq!(first.status, StatusCode::ACCEPTED);
+    // Before the fix each replay took a place in the client's and the mailbox's budget.
+    for n in 0..5 {
+        post(&app, &message(&used, &format!("key-budget-replay-{n}aaaa")))
+            .await
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "token_used");
+    }
+    let fresh = token(&app).await;
+    let second = post(&app, &message(&fresh, "key-budget-bbbbbbbbb")).await;
+    assert_eq!(
+        second.status,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&second.body)
+    );
+}

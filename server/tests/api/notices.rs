@@ -430,12 +430,9 @@ async fn the_stream_sends_a_snapshot_then_live_changes_and_resumes_without_gaps(
         .await;
 
     let (mut resumed, _) = open_stream(addr, Some(&seen)).await;
-    let first = resumed.next().await;
-    // The change to the other Land's notice is not for this form; it is sent as a harmless
-    // remove because a resumed stream cannot know what the form shows.
-    assert_eq!(first.event, "remove");
-    // The replay carries only the latest state of each notice: the notice was identified and
-    // then resolved, so the form is told once that it is gone.
+    // The other Land's notice is not for this form and is not mentioned. The replay carries
+    // only the latest state of each notice: this one was identified and then resolved, so the
+    // form is told once that it is gone.
     let resolved = resumed.next().await;
     assert_eq!(
         (resolved.event.as_str(), resolved.data["id"].as_str()),
@@ -443,7 +440,7 @@ async fn the_stream_sends_a_snapshot_then_live_changes_and_resumes_without_gaps(
     );
     assert!(
         resolved.id.parse::<u64>().expect("numeric id")
-            > first.id.parse::<u64>().expect("numeric id")
+            > seen.parse::<u64>().expect("numeric id")
     );
     // Then the stream is live again: the next notice arrives as it is raised.
     let again = app
@@ -505,16 +502,17 @@ async fn every_notice_text_and_list_has_a_size_limit() {
 }
 
 #[tokio::test]
-async fn a_full_timeline_takes_no_more_messages_but_the_notice_can_still_be_resolved() {
+async fn a_long_timeline_keeps_its_newest_entries_and_never_blocks_a_change() {
     let app = TestApp::empty().await;
     let token = app.token("ops", &[], &[]).await;
     let created = app
         .send_json("POST", "/api/v1/notices", Some(&token), &incident(&["04"]))
         .await
         .json();
-    let uri = format!("/api/v1/notices/{}", created["id"].as_str().expect("id"));
+    let id = created["id"].as_str().expect("id").to_string();
+    let uri = format!("/api/v1/notices/{id}");
     let max = anlaufstelle::notices::model::MAX_UPDATES;
-    for n in 1..max {
+    for n in 1..=max + 5 {
         let res = app
             .send_json(
                 "PATCH",
@@ -525,24 +523,98 @@ async fn a_full_timeline_takes_no_more_messages_but_the_notice_can_still_be_reso
             .await;
         assert_eq!(res.status, StatusCode::OK, "update {n}");
     }
-    app.send_json(
-        "PATCH",
-        &uri,
-        Some(&token),
-        &json!({"message": {"de": "einer zu viel"}}),
-    )
-    .await
-    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_notice");
+    let notice = app.state.notices.get(&id).expect("notice");
+    assert_eq!(notice.updates.len(), max);
+    assert_eq!(
+        notice.updates[0].message["de"],
+        format!("Stand {}", max + 5)
+    );
+    // Long messages in three languages: the oldest entries give way so the notice stays
+    // within its size; the newest is kept whole.
+    let long = "Ä".repeat(anlaufstelle::notices::model::MAX_MESSAGE);
+    for _ in 0..30 {
+        let res = app
+            .send_json(
+                "PATCH",
+                &uri,
+                Some(&token),
+                &json!({"message": {"de": long, "en": long, "de-x-ls": long}}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    let notice = app.state.notices.get(&id).expect("notice");
+    assert!(notice.stored_len() <= anlaufstelle::notices::model::MAX_NOTICE_BYTES);
+    assert_eq!(notice.updates[0].message["en"], long);
     let resolved = app
-        .send_json(
-            "PATCH",
-            &uri,
-            Some(&token),
-            &json!({"state": "resolved", "message": {"de": "Behoben."}}),
-        )
+        .send_json("PATCH", &uri, Some(&token), &json!({"state": "resolved"}))
         .await;
     assert_eq!(resolved.status, StatusCode::OK);
-    assert_eq!(resolved.json()["state"], "resolved");
+}
+
+#[tokio::test]
+async fn a_notice_too_large_in_all_its_languages_is_refused() {
+    let app = TestApp::empty().await;
+    let token = app.token("ops", &[], &[]).await;
+    let mut body = incident(&["04"]);
+    // Four-byte characters at every text's limit, in three languages.
+    let text = |n: usize| "😀".repeat(n);
+    for lang in ["de", "en", "de-x-ls"] {
+        body["content"][lang] = json!({
+            "title": text(200), "body": text(5000), "still_works": text(1000),
+            "alternative": text(1000), "answers_kept": "yes",
+            "alternative_url": format!("https://{}", text(990))
+        });
+    }
+    app.send_json("POST", "/api/v1/notices", Some(&token), &body)
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_notice");
+}
+
+#[tokio::test]
+async fn a_maintenance_notice_with_a_long_history_still_moves_on_the_clock_and_holds_up_no_other() {
+    let app = TestApp::empty().await.at("2026-11-23T09:00:00Z");
+    let bremen = app.token("bremen", &[], &["04"]).await;
+    let nrw = app.token("nrw", &[], &["05"]).await;
+    let window = |region: &str| {
+        json!({
+            "kind": "maintenance", "impact": "minor", "regions": [region],
+            "starts_at": "2026-11-23T10:00:00Z", "ends_at": "2026-11-23T12:00:00Z",
+            "content": {"de": {"title": "Wartung"}}
+        })
+    };
+    let long = app
+        .send_json("POST", "/api/v1/notices", Some(&bremen), &window("04"))
+        .await
+        .json();
+    let long_id = long["id"].as_str().expect("id").to_string();
+    for n in 0..anlaufstelle::notices::model::MAX_UPDATES {
+        let res = app
+            .send_json(
+                "PATCH",
+                &format!("/api/v1/notices/{long_id}"),
+                Some(&bremen),
+                &json!({"message": {"de": format!("Hinweis {n}")}}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    let mut others = Vec::new();
+    for _ in 0..6 {
+        let other = app
+            .send_json("POST", "/api/v1/notices", Some(&nrw), &window("05"))
+            .await
+            .json();
+        others.push(other["id"].as_str().expect("id").to_string());
+    }
+    let start: jiff::Timestamp = "2026-11-23T10:00:01Z".parse().expect("time");
+    let before: jiff::Timestamp = "2026-11-23T09:59:59Z".parse().expect("time");
+    let moved = app.state.notices.tick(start, before).await.expect("tick");
+    assert_eq!(moved, 7);
+    for id in others.iter().chain([&long_id]) {
+        let notice = app.state.notices.get(id).expect("notice");
+        assert_eq!(notice.state, wire::NoticeState::InProgress, "{id}");
+    }
 }
 
 #[tokio::test]

@@ -147,3 +147,40 @@ async fn a_resume_point_evicted_from_the_replay_window_gets_a_snapshot() {
         Start::Snapshot { .. }
     ));
 }
+
+#[tokio::test]
+async fn a_resumed_stream_hears_nothing_of_drafts_or_other_regions() {
+    let app = TestApp::empty().await;
+    let token = app.token("ops", &[], &[]).await;
+    let shown = app
+        .send_json("POST", "/api/v1/notices", Some(&token), &incident(&["04"]))
+        .await
+        .json();
+    let seen = app.state.notices.last_event_id().to_string();
+    let addr = app.serve().await;
+    let (mut stream, _) = open_stream(addr, Some(&seen)).await;
+    // A draft in the form's own region and a notice for another Land: a resumed form must
+    // not learn of either, not even by a harmless `remove` carrying the id.
+    let mut draft = incident(&["04"]);
+    draft["published"] = serde_json::json!(false);
+    for body in [draft, incident(&["05"])] {
+        let res = app
+            .send_json("POST", "/api/v1/notices", Some(&token), &body)
+            .await;
+        assert_eq!(res.status, 201);
+    }
+    // A change to the notice the form may show still reaches it, and is the first event.
+    let uri = format!("/api/v1/notices/{}", shown["id"].as_str().expect("id"));
+    app.send_json(
+        "PATCH",
+        &uri,
+        Some(&token),
+        &serde_json::json!({"state": "resolved"}),
+    )
+    .await;
+    let first = stream.next().await;
+    assert_eq!(
+        (first.event.as_str(), first.data["id"].as_str()),
+        ("remove", shown["id"].as_str())
+    );
+}
