@@ -687,6 +687,80 @@ mod tests {
     }
 
     #[test]
+    fn hours_that_fall_into_the_spring_forward_gap_do_not_open_that_day() {
+        // 02:00–03:00 does not exist on Sunday 29 March 2026: both ends move forward to 03:00
+        // CEST, the range is empty, and the day is skipped rather than opened for an hour.
+        let weekly = hours(&EVERY_DAY, "02:00", "03:00");
+        let s = schedule(&weekly, &[]);
+        // Saturday 28 March, 02:30 CET: open in the ordinary way.
+        let saturday = availability(&s, ts("2026-03-28T01:30:00Z"));
+        assert!(saturday.open_now);
+        assert_eq!(
+            next(&saturday).as_deref(),
+            Some("2026-03-28T03:00:00+01:00[Europe/Berlin]")
+        );
+        // After Saturday's hours the next opening is Monday 02:00 CEST, not Sunday.
+        let after = availability(&s, ts("2026-03-28T03:00:00Z"));
+        assert!(!after.open_now);
+        assert_eq!(
+            next(&after).as_deref(),
+            Some("2026-03-30T02:00:00+02:00[Europe/Berlin]")
+        );
+        // Sunday 01:59 CET and 03:00 CEST, either side of the gap: closed.
+        for now in ["2026-03-29T00:59:00Z", "2026-03-29T01:00:00Z"] {
+            let sunday = availability(&s, ts(now));
+            assert!(!sunday.open_now, "{now}");
+            assert_eq!(
+                next(&sunday).as_deref(),
+                Some("2026-03-30T02:00:00+02:00[Europe/Berlin]"),
+                "{now}"
+            );
+        }
+    }
+
+    #[test]
+    fn hours_in_the_repeated_autumn_hour_run_from_its_first_pass_to_the_end_of_its_second() {
+        // 02:00–03:00 on Sunday 25 October 2026 opens at the first 02:00 (CEST, 00:00Z) and
+        // closes at 03:00 CET (02:00Z), which comes only once: two hours in real time.
+        let weekly = hours(&EVERY_DAY, "02:00", "03:00");
+        let s = schedule(&weekly, &[]);
+        // 01:59 CEST: about to open.
+        let before = availability(&s, ts("2026-10-24T23:59:00Z"));
+        assert!(!before.open_now);
+        assert_eq!(
+            next(&before).as_deref(),
+            Some("2026-10-25T02:00:00+02:00[Europe/Berlin]")
+        );
+        // 02:30 CEST (first pass) and 02:30 CET (second pass): open until 03:00 CET.
+        for now in ["2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z"] {
+            let open = availability(&s, ts(now));
+            assert!(open.open_now, "{now}");
+            assert_eq!(
+                next(&open).as_deref(),
+                Some("2026-10-25T03:00:00+01:00[Europe/Berlin]"),
+                "{now}"
+            );
+        }
+        // 03:00 CET: closed until Monday 02:00 CET.
+        let after = availability(&s, ts("2026-10-25T02:00:00Z"));
+        assert!(!after.open_now);
+        assert_eq!(
+            next(&after).as_deref(),
+            Some("2026-10-26T02:00:00+01:00[Europe/Berlin]")
+        );
+        // The week's listing shows the civil hours as entered, also on the changeover day.
+        let days = week(&s, ts("2026-10-25T00:30:00Z"), 1);
+        assert_eq!(days[0].date, "2026-10-25");
+        assert_eq!(
+            (
+                days[0].ranges[0].opens.as_str(),
+                days[0].ranges[0].closes.as_str()
+            ),
+            ("02:00", "03:00")
+        );
+    }
+
+    #[test]
     fn an_opening_across_midnight_changes_only_in_the_morning() {
         let mut weekly = hours(&[Weekday::Mon], "22:00", "24:00");
         weekly.extend(hours(&[Weekday::Tue], "00:00", "06:00"));

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { launchBrowser, startServer } from "./support.mjs";
+import { launchBrowser, operator, realContact, startServer } from "./support.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 let server;
@@ -38,8 +38,14 @@ async function violations(page) {
 async function demo() {
   const page = await browser.newPage();
   await page.goto(`${server.url}/demo/`);
-  await page.locator("anlaufstelle-hilfe .as-name").first().waitFor();
+  await realContact(page.locator("anlaufstelle-hilfe"));
   return page;
+}
+
+/** Raises a notice; returns a function that resolves it, for the test's own clean-up. */
+async function raise(notice) {
+  const { id } = await operator(server, "POST", "/api/v1/notices", notice);
+  return () => operator(server, "PATCH", `/api/v1/notices/${id}`, { state: "resolved" });
 }
 
 test("the contact view has no WCAG 2.1 AA violations", async () => {
@@ -64,19 +70,14 @@ test("the region picker with results has no violations", async () => {
 
 test("a live notice, the form with errors, and the sent confirmation have no violations", async () => {
   const page = await demo();
-  const response = await fetch(`${server.url}/api/v1/notices`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      kind: "incident",
-      impact: "critical",
-      services: ["99041006017000"],
-      content: { de: { title: "Störung beim Absenden", answers_kept: "yes", alternative: "Rufen Sie die 115 an." } },
-    }),
+  const resolve = await raise({
+    kind: "incident",
+    impact: "critical",
+    services: ["99041006017000"],
+    content: { de: { title: "Störung beim Absenden", answers_kept: "yes", alternative: "Rufen Sie die 115 an." } },
   });
-  assert.equal(response.status, 201);
   const widget = page.locator("anlaufstelle-hilfe");
-  await widget.locator(".as-notice").waitFor();
+  await widget.getByRole("heading", { name: "Störung beim Absenden" }).waitFor();
   await widget.getByRole("button", { name: "Nachricht schreiben" }).click();
   await widget.getByRole("button", { name: "Nachricht senden" }).click();
   await widget.locator(".as-summary").waitFor();
@@ -88,6 +89,7 @@ test("a live notice, the form with errors, and the sent confirmation have no vio
   await widget.getByRole("button", { name: "Nachricht senden" }).click();
   await widget.locator(".as-sent").waitFor();
   assert.deepEqual(await violations(page), [], "sent");
+  await resolve();
   await page.close();
 });
 
@@ -133,7 +135,7 @@ test("the launcher, closed and open, has no violations", async () => {
   await widget.locator(".as-launcher").waitFor();
   assert.deepEqual(await violations(p), [], "closed");
   await widget.locator(".as-launcher").click();
-  await widget.locator(".as-dialog .as-name").first().waitFor();
+  await realContact(widget.locator(".as-dialog"));
   assert.deepEqual(await violations(p), [], "open");
   await p.close();
 });
@@ -146,25 +148,26 @@ for (const [name, attrs, lang, title] of [
   test(`the contact view in ${name} has no violations`, async () => {
     const p = await page(`${attrs} data-ars="040110000000" data-leika="99041006017000"`, lang);
     const widget = p.locator("anlaufstelle-hilfe");
-    await widget.locator(".as-name").first().waitFor();
+    await realContact(widget);
     if (title) assert.equal(await widget.locator(".as-title").innerText(), title);
-    // A notice of each weight, so their colours are checked in every language and theme.
+    // A notice of each weight, so their colours are checked in every language and theme; each
+    // waited for by its own title and resolved afterwards, so no other test's notice stands in.
+    const resolvers = [];
     for (const [kind, impact] of [["info", "none"], ["incident", "critical"]]) {
-      const created = await fetch(`${server.url}/api/v1/notices`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-        body: JSON.stringify({
+      resolvers.push(
+        await raise({
           kind,
           impact,
           regions: ["040110000000"],
           content: { de: { title: `Hinweis ${kind} ${name}`, answers_kept: "unknown" } },
         }),
-      });
-      assert.equal(created.status, 201);
+      );
     }
-    await widget.locator(".as-notice.as-severe").first().waitFor();
+    await widget.getByRole("heading", { name: `Hinweis info ${name}` }).waitFor();
+    await widget.locator(".as-notice.as-severe").filter({ hasText: `Hinweis incident ${name}` }).waitFor();
     await widget.locator("summary").click();
     assert.deepEqual(await violations(p), []);
+    for (const resolve of resolvers) await resolve();
     await p.close();
   });
 }
@@ -172,7 +175,7 @@ for (const [name, attrs, lang, title] of [
 test("in forced colours (Windows high contrast) the widget keeps its boundaries and has no violations", async () => {
   const p = await page(`data-ars="040110000000" data-leika="99041006017000"`);
   const widget = p.locator("anlaufstelle-hilfe");
-  await widget.locator(".as-name").first().waitFor();
+  await realContact(widget);
   const border = () => widget.locator(".as-widget").evaluate((el) => getComputedStyle(el).borderTopWidth);
   assert.equal(await border(), "4px");
   await p.emulateMedia({ forcedColors: "active", reducedMotion: "reduce" });

@@ -2,7 +2,7 @@
 // 2nd-level contacts behind a disclosure.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, startServer } from "./support.mjs";
+import { BREMEN_CONTACT, launchBrowser, realContact, startServer } from "./support.mjs";
 
 let server;
 let browser;
@@ -70,7 +70,10 @@ test("the picker works with the keyboard alone and explains a too short query", 
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");
   await page.keyboard.press("Enter");
-  await widget.getByRole("heading", { name: "Behördennummer 115" }).waitFor();
+  // The Landkreis is served by the nationwide 115, which the offline fallback names alike: the
+  // reachability the server computed is what only the real answer shows.
+  await widget.locator(".as-state").first().waitFor();
+  await realContact(widget, "Behördennummer 115");
   await page.close();
 });
 
@@ -78,7 +81,7 @@ test("the 2nd-level contacts sit behind a disclosure on the demo page", async ()
   const page = await browser.newPage();
   await page.goto(`${server.url}/demo/`);
   const widget = page.locator("anlaufstelle-hilfe");
-  await widget.getByRole("heading", { name: "Behördennummer 115 – Bürgertelefon Bremen" }).waitFor();
+  await realContact(widget, BREMEN_CONTACT);
   // The region's own service centre is offered as an alternative to the 115.
   await widget.getByRole("heading", { name: "BürgerServiceCenter Bremen-Mitte" }).waitFor();
 

@@ -26,6 +26,28 @@ function focused(page) {
   });
 }
 
+/** One word for where focus is: `host` outside the widget, else the focused control inside it. */
+function stop(page) {
+  return page.evaluate(() => {
+    const el = document.querySelector("anlaufstelle-hilfe").shadowRoot.activeElement;
+    if (!el) return "host";
+    const text = el.textContent.trim();
+    return el.id || (el.name && `${el.localName}[name=${el.name}]`) || `${el.localName}:${text.slice(0, 40)}`;
+  });
+}
+
+/** Presses Tab until focus is on `target` (see `stop`); returns the stops passed on the way. */
+async function tabTo(page, target, most = 60) {
+  const passed = [];
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press("Tab");
+    const here = await stop(page);
+    if (here === target) return passed;
+    passed.push(here);
+  }
+  assert.fail(`${target} not reached with ${most} Tab presses; passed: ${passed.join(", ")}`);
+}
+
 test("a citizen sends a question with the keyboard alone and gets a reference", async () => {
   const page = await browser.newPage();
   const requests = [];
@@ -36,7 +58,11 @@ test("a citizen sends a question with the keyboard alone and gets a reference", 
   await open.waitFor();
   assert.ok(!requests.some((u) => u.includes("/api/v1/messages")), "no form request before the citizen acts");
 
-  await open.focus();
+  // From the top of the host page, Tab by Tab: through the host's form and the contacts' links
+  // to the disclosure of the further contacts, then the form's button.
+  const toOpen = await tabTo(page, "button:Nachricht schreiben");
+  assert.equal(toOpen.at(-1), "summary:Fachliche und technische Ansprechpartner", toOpen.join(", "));
+  assert.ok(toOpen.includes("a:115"), toOpen.join(", "));
   await page.keyboard.press("Enter");
   await widget.getByRole("heading", { name: "Nachricht an die zuständige Stelle" }).waitFor();
   assert.equal((await focused(page))?.id, "as-form-title");
@@ -51,8 +77,15 @@ test("a citizen sends a question with the keyboard alone and gets a reference", 
   await page.keyboard.type(question);
   assert.equal(await widget.locator("#as-count").innerText(), `${[...question].length} von 4000 Zeichen`);
   await page.keyboard.press("Tab");
+  assert.equal((await focused(page))?.id, "as-f-reply_email");
   await page.keyboard.type("anna-at-example.de");
-  await widget.getByRole("button", { name: "Nachricht senden" }).focus();
+  // The rest of the form in order; the bots' hidden field is not on the way.
+  assert.deepEqual(await tabTo(page, "button:Nachricht senden"), [
+    "input[name=wants_confirmation]",
+    "as-f-name",
+    "as-f-consent",
+    "a:Hinweise zum Datenschutz",
+  ]);
   await page.keyboard.press("Enter");
 
   const summary = widget.locator(".as-summary");
@@ -72,9 +105,9 @@ test("a citizen sends a question with the keyboard alone and gets a reference", 
   assert.equal((await focused(page))?.id, "as-f-reply_email");
   await page.keyboard.press("Control+A");
   await page.keyboard.type("anna@example.de");
-  await widget.locator("#as-f-consent").focus();
+  assert.deepEqual(await tabTo(page, "as-f-consent"), ["input[name=wants_confirmation]", "as-f-name"]);
   await page.keyboard.press("Space");
-  await widget.getByRole("button", { name: "Nachricht senden" }).focus();
+  assert.deepEqual(await tabTo(page, "button:Nachricht senden"), ["a:Hinweise zum Datenschutz"]);
   await page.keyboard.press("Enter");
 
   const sent = widget.getByRole("status").filter({ hasText: "Ihre Nachricht ist eingegangen." });

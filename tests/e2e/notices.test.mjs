@@ -85,13 +85,17 @@ test("banner mode shows only the notices, for portal entry pages", async () => {
 });
 
 // Records, in the page, the moment the contacts first exist in the widget's shadow root: whether
-// the notice was there already, and where the heading stood then and in the loading state.
+// the notice was there already, and where the heading stood then and in the loading state just
+// before (sampled every frame and on every change while loading: the heading's first position
+// could be taken before the host page's stylesheet applies — when an earlier test left the loader
+// in the browser's cache — and the page's own layout moving the widget is not the widget's doing).
 const watchFirstRender = `(() => {
   const seen = (window.__firstRender = {});
   const look = (root) => {
+    if (seen.noticeWithContact !== undefined) return;
     const title = root.querySelector(".as-title");
-    if (title && seen.loadingTitleTop === undefined) seen.loadingTitleTop = title.getBoundingClientRect().top;
-    if (root.querySelector(".as-contact") && seen.noticeWithContact === undefined) {
+    if (title && !root.querySelector(".as-contact")) seen.loadingTitleTop = title.getBoundingClientRect().top;
+    if (root.querySelector(".as-contact")) {
       seen.noticeWithContact = root.querySelector(".as-notice") !== null;
       seen.titleTop = title.getBoundingClientRect().top;
       seen.noticeAfterTitle = Boolean(title.compareDocumentPosition(root.querySelector(".as-notices")) & Node.DOCUMENT_POSITION_FOLLOWING);
@@ -103,6 +107,11 @@ const watchFirstRender = `(() => {
       seen.watching = true;
       look(host.shadowRoot);
       new MutationObserver(() => look(host.shadowRoot)).observe(host.shadowRoot, { childList: true, subtree: true });
+      const everyFrame = () => {
+        look(host.shadowRoot);
+        if (seen.noticeWithContact === undefined) requestAnimationFrame(everyFrame);
+      };
+      requestAnimationFrame(everyFrame);
     }
   }).observe(document, { childList: true, subtree: true });
 })();`;

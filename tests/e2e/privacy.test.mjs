@@ -3,7 +3,7 @@
 // own cookie jar, storage and network log.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, startServer } from "./support.mjs";
+import { launchBrowser, realContact, startServer } from "./support.mjs";
 
 let server;
 let browser;
@@ -27,7 +27,7 @@ test("until the citizen acts the widget leaves no trace and talks only to its se
   const streamOpened = page.waitForRequest((r) => r.url().includes("/api/v1/notices/stream"));
   await page.goto(`${server.url}/demo/`);
   const widget = page.locator("anlaufstelle-hilfe");
-  await widget.locator(".as-name").first().waitFor();
+  await realContact(widget);
   await streamOpened;
 
   assert.deepEqual(await context.cookies(), []);

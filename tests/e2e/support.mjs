@@ -130,3 +130,17 @@ export async function unusedUrl() {
   await new Promise((resolve) => probe.close(resolve));
   return `http://127.0.0.1:${port}`;
 }
+
+/** The demo form's first-level contact (Elterngeld in Stadt Bremen) as the sample data names it. */
+export const BREMEN_CONTACT = "Behördennummer 115 – Bürgertelefon Bremen";
+
+/**
+ * Waits until `scope` (the widget or a frame) shows the contact named `name` from the server's
+ * answer, and asserts the built-in offline fallback is absent. Waiting for "Behördennummer 115"
+ * or `.as-name` would not do: the fallback shows those too, so a test would pass with the server
+ * never reached.
+ */
+export async function realContact(scope, name = BREMEN_CONTACT) {
+  await scope.getByRole("heading", { name, exact: true }).first().waitFor();
+  assert.equal(await scope.locator(".as-fallback").count(), 0, "the server's contact, not the offline fallback");
+}

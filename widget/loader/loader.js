@@ -21,6 +21,8 @@ import css from "widget-css"; // widget/src/widget.css, minified by the build
 import { TEXTS, pickLang } from "./texts.js";
 
 const TAG = "anlaufstelle-hilfe";
+// The promise to the citizen: help (the contacts, or the built-in fallback) within 3 s.
+const FALLBACK_MS = 3000;
 const MSG = "anlaufstelle";
 const script = document.currentScript;
 // The directory this script was served from: /widget/<version>/ on the Anlaufstelle server.
@@ -239,8 +241,10 @@ class AnlaufstelleHilfe extends HTMLElement {
     // instance shows them already).
     if (this.#mode !== "banner" && !root.firstChild) root.append(panel(this.#texts, this.#loadingStatus()));
     // Never an empty box: the built-in fallback shows if the widget is not there in 3 s; a late
-    // widget still replaces it.
-    this.#timer = setTimeout(() => this.#fallback(), 3000);
+    // widget still replaces it. One deadline for the whole instance: the widget gets what is
+    // left of it for its first answer, so a slow wasm and a hanging API do not add up.
+    const deadline = performance.now() + FALLBACK_MS;
+    this.#timer = setTimeout(() => this.#fallback(), FALLBACK_MS);
     const lang = this.#lang;
     afterFirstPaint()
       .then(() => Promise.all([loadWasm(), loadTexts(pickLang(lang))]))
@@ -252,7 +256,7 @@ class AnlaufstelleHilfe extends HTMLElement {
         if (this.#root !== root) return; // removed while loading
         root.replaceChildren();
         const mode = this.#mode === "banner" ? "banner" : "inline";
-        this.#handle = mount(root, apiBase, this.getAttribute("ars") || "", this.getAttribute("leika") || "", mode, lang, texts);
+        this.#handle = mount(root, apiBase, this.getAttribute("ars") || "", this.getAttribute("leika") || "", mode, lang, texts, deadline - performance.now());
         this.#emit("ready", { mode: this.#mode });
       })
       .catch(() => {
@@ -323,6 +327,8 @@ class AnlaufstelleHilfe extends HTMLElement {
       if (value) params.set(key, value);
     }
     for (const [key, value] of Object.entries(this.dataset)) params.set(key, value);
+    // The one origin the frame may talk to (see frameMain).
+    params.set("origin", location.origin);
     const frame = el("iframe", "as-frame");
     frame.title = texts.fr;
     // Shown once the widget inside reports ready; until then the loader's fallback may show.
@@ -353,7 +359,7 @@ class AnlaufstelleHilfe extends HTMLElement {
     addEventListener("message", this.#onMessage);
     this.#timer = setTimeout(() => {
       if (!this.#frameReady) this.#fallback();
-    }, 3000);
+    }, FALLBACK_MS);
   }
 
   #onMessage;
@@ -474,7 +480,18 @@ function frameMain() {
   page.replaceSync("body{margin:0}");
   document.adoptedStyleSheets = [page];
   document.documentElement.lang = htmlLang(host.getAttribute("lang"));
-  const tell = (message) => parent.postMessage({ [MSG]: message.type, ...message }, "*");
+  // Height and events (a sent message's reference among them) go to the embedding page's origin
+  // only, never to "*". The loader names it (`origin`): that works in every browser and under any
+  // Referrer-Policy, and it cannot widen who hears the frame, because the browser delivers a
+  // message only if the parent really has the origin named — a wrong or forged value leaves the
+  // frame silent. Which pages may frame it at all, `frame-ancestors` (--allowed-origins) decides.
+  // A bare <iframe> without `origin` takes the parent's origin as the browser reports it
+  // (`location.ancestorOrigins`, Chromium and Safari) or the referrer's; without either, silence.
+  let target;
+  try {
+    target = new URL(params.get("origin") || location.ancestorOrigins?.[0] || document.referrer).origin;
+  } catch {}
+  const tell = (message) => target && parent.postMessage({ [MSG]: message.type, ...message }, target);
   for (const name of ["ready", "opened", "closed", "message-sent", "notice-changed"]) {
     host.addEventListener(`${MSG}:${name}`, (event) => tell({ type: "event", name, detail: event.detail }));
   }

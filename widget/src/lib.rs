@@ -33,7 +33,14 @@ use wire::HelpResponse;
 /// for the full widget. `lang` is a language tag (`de`, `en`, `de-x-ls` for Leichte Sprache);
 /// for a language other than German, `texts` is that language's table as the loader fetched it
 /// (see [`texts_for`]). Events go to the shadow root's host element (see [`Env::emit`]).
+/// `budget` is what is left, in milliseconds, of the 3 s within which the instance promised the
+/// contacts or the built-in fallback: the loader counts them from when the instance started,
+/// so the time the wasm took to arrive is not granted twice.
 #[wasm_bindgen]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the loader's one call; positional arguments cost the least glue"
+)]
 pub fn mount(
     target: web_sys::HtmlElement,
     api_base: String,
@@ -42,6 +49,7 @@ pub fn mount(
     mode: String,
     lang: String,
     texts: JsValue,
+    budget: f64,
 ) -> Handle {
     // The host element: the host page may set `data-form-step` / `data-error-code` on it.
     let host = target
@@ -56,7 +64,11 @@ pub fn mount(
         lang,
         host: StoredValue::new_local(host),
     };
-    let config = Config { api_base, leika };
+    let config = Config {
+        api_base,
+        leika,
+        budget,
+    };
     let mounted = leptos::mount::mount_to(target, move || {
         provide_context(env);
         if mode == "banner" {
@@ -203,6 +215,8 @@ impl Env {
 struct Config {
     api_base: String,
     leika: String,
+    /// How long the first answer may take (ms), see [`mount`].
+    budget: f64,
 }
 
 impl Config {
@@ -227,6 +241,9 @@ extern "C" {
     #[wasm_bindgen(js_name = encodeURIComponent)]
     fn encode(value: &str) -> String;
 }
+
+/// How long a region's contacts may take before the built-in fallback shows instead.
+const FALLBACK_AFTER: f64 = 3000.0;
 
 /// Where the widget stands.
 #[derive(Debug, Clone)]
@@ -281,18 +298,27 @@ fn Widget(
         );
     };
     let help_config = config.clone();
+    // The first answer may take what is left of the instance's 3 s (the loader's wait for the
+    // wasm counts); an answer for a region set later gets `FALLBACK_AFTER` of its own.
+    let mut first_wait = Some(config.budget);
     Effect::new(move |_| {
         let ars = region.get();
         let current = generation.get_value().wrapping_add(1);
         generation.set_value(current);
+        let wait = first_wait.take().unwrap_or(FALLBACK_AFTER);
         if ars.is_empty() {
             hold(current);
             phase.set(Phase::Picking);
             return;
         }
-        phase.set(Phase::Loading);
-        // A hanging server must not leave the citizen with "loading" forever: after 3 s
-        // the built-in fallback shows; a late answer still replaces it.
+        // A hanging server must not leave the citizen with "loading" forever: in time the
+        // built-in fallback shows (at once if the time is up, e.g. the loader's fallback is on
+        // screen already); a late answer still replaces it.
+        phase.set(if wait > 0.0 {
+            Phase::Loading
+        } else {
+            Phase::Offline
+        });
         set_timeout(
             move || {
                 // `try_`: the widget may have been removed in the meantime.
@@ -302,7 +328,7 @@ fn Widget(
                     phase.set(Phase::Offline);
                 }
             },
-            std::time::Duration::from_secs(3),
+            std::time::Duration::from_millis(wait as u64),
         );
         let url = help_config.help_url(&ars, env.lang);
         leptos::task::spawn_local(async move {

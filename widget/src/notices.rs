@@ -2,9 +2,11 @@
 //! service and region, pushed by the server over Server-Sent Events.
 //!
 //! The browser's `EventSource` reconnects by itself (the server asks for 3 s) and sends
-//! `Last-Event-ID`, so nothing is missed. Where streams are blocked (a proxy answers with an
-//! error, the connection is closed for good), the widget polls `GET /api/v1/notices` every 30 s
-//! and tries the stream again with a growing back-off.
+//! `Last-Event-ID`, so nothing is missed. Where streams are blocked (a proxy or the server
+//! answers with an error such as `503`, the connection is closed for good) or stalled (a proxy
+//! accepts the stream but forwards nothing: no snapshot within [`SNAPSHOT_WAIT`]), the widget
+//! closes it, polls `GET /api/v1/notices` every 30 s and tries the stream again with a growing
+//! back-off.
 //!
 //! Two live regions are always present, so screen readers announce what appears: an assertive
 //! one for major and critical incidents, a polite one for everything else.
@@ -15,14 +17,17 @@ use crate::time::{day_phrase, split};
 use leptos::prelude::*;
 use std::time::Duration;
 use texts::{capitalise, fill};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use wire::{AnswersKept, Impact, Named, Notice, NoticeKind, NoticeList, NoticeState};
 
 /// Polling interval when streams are blocked.
 const POLL: Duration = Duration::from_secs(30);
 /// Longest wait before trying the stream again.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// How long a new stream may take to deliver its snapshot (the server sends it at once) before
+/// the widget takes it for stalled, e.g. by a buffering proxy, and polls instead.
+const SNAPSHOT_WAIT: Duration = Duration::from_secs(5);
 
 /// Subscribes to the notices for `leika` and the region in `ars` (re-subscribing when it
 /// changes) and renders them.
@@ -201,10 +206,13 @@ fn connect(stream_url: String, list_url: String, shown: Shown, link: Link, backo
         // The listener lives as long as the EventSource, which is closed, not dropped.
         closure.forget();
     };
+    let snapshot_seen = std::rc::Rc::new(std::cell::Cell::new(false));
+    let seen = snapshot_seen.clone();
     on(
         "snapshot",
         Box::new(move |data| {
             if let Some(list) = json::Obj::parse(&data).and_then(|o| NoticeList::decode(&o)) {
+                seen.set(true);
                 // The stream works (again): polling is no longer needed.
                 link.stop_polling();
                 shown.replace(list.notices);
@@ -230,21 +238,38 @@ fn connect(stream_url: String, list_url: String, shown: Shown, link: Link, backo
         }),
     );
 
+    // Given up on this stream (closed for good, or stalled): poll until a later attempt, after
+    // `backoff`, brings a stream that works. One handler for the stream's errors and, with no
+    // event, for the stall check `SNAPSHOT_WAIT` after opening (one closure: less wasm).
     let es_for_error = es.clone();
-    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
-        // CONNECTING (0) means the browser retries by itself; CLOSED (2) means it gave up.
-        if es_for_error.ready_state() != web_sys::EventSource::CLOSED {
-            return;
+    let on_error = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        let closed = es_for_error.ready_state() == web_sys::EventSource::CLOSED;
+        // An error while CONNECTING means the browser retries by itself; CLOSED means it gave
+        // up. A stream that is open but silent never errors: without its snapshot by the
+        // check, it is closed here. Closed by then means it failed (handled above), was
+        // replaced, or the widget was removed.
+        let stalled = event.is_undefined() && !closed && !snapshot_seen.get();
+        if stalled {
+            es_for_error.close();
         }
-        link.poll(list_url.clone(), shown);
-        let (stream_url, list_url) = (stream_url.clone(), list_url.clone());
-        let next = (backoff * 2).min(MAX_BACKOFF);
-        set_timeout(
-            move || connect(stream_url, list_url, shown, link, next),
-            backoff,
-        );
+        if stalled || (closed && !event.is_undefined()) {
+            link.poll(list_url.clone(), shown);
+            let (stream_url, list_url) = (stream_url.clone(), list_url.clone());
+            let next = (backoff * 2).min(MAX_BACKOFF);
+            set_timeout(
+                move || connect(stream_url, list_url, shown, link, next),
+                backoff,
+            );
+        }
     });
-    es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let handler = on_error.as_ref().unchecked_ref();
+    es.set_onerror(Some(handler));
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            handler,
+            SNAPSHOT_WAIT.as_millis() as i32,
+        );
+    }
     on_error.forget();
     link.source.set_value(Some(es));
 }

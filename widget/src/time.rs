@@ -51,3 +51,99 @@ pub fn weekday(date: &str) -> Option<Weekday> {
     let n = day_number(date)?;
     Some(DAYS[n.rem_euclid(7) as usize])
 }
+
+// Pure functions of the digits: they run natively (`cargo test -p widget --lib`), no browser.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &Texts = &texts::DE;
+
+    fn phrase(date: &str, today: &str) -> (String, bool) {
+        day_phrase(date, today, T)
+    }
+
+    #[test]
+    fn the_same_day_is_today_and_the_next_one_tomorrow() {
+        assert_eq!(phrase("2026-03-10", "2026-03-10"), ("heute".into(), true));
+        assert_eq!(phrase("2026-03-11", "2026-03-10"), ("morgen".into(), true));
+    }
+
+    #[test]
+    fn tomorrow_crosses_month_and_year_ends_and_leap_days() {
+        for (today, tomorrow) in [
+            ("2026-01-31", "2026-02-01"),
+            ("2026-02-28", "2026-03-01"),
+            ("2026-04-30", "2026-05-01"),
+            ("2026-12-31", "2027-01-01"),
+            ("2028-02-28", "2028-02-29"),
+            ("2028-02-29", "2028-03-01"),
+            ("2000-02-28", "2000-02-29"),
+            ("2100-02-28", "2100-03-01"),
+        ] {
+            assert_eq!(
+                phrase(tomorrow, today),
+                ("morgen".into(), true),
+                "{today} → {tomorrow}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_days_are_named_by_weekday_and_date() {
+        // Two days on, across the end of a February without a leap day.
+        assert_eq!(
+            phrase("2026-03-01", "2026-02-27"),
+            ("So, 01.03.".into(), false)
+        );
+        // The day after tomorrow, across the end of the year.
+        assert_eq!(
+            phrase("2027-01-02", "2026-12-31"),
+            ("Sa, 02.01.".into(), false)
+        );
+        // Yesterday is not "tomorrow" backwards, and the same day a month later is not today.
+        assert_eq!(
+            phrase("2026-12-30", "2026-12-31"),
+            ("Mi, 30.12.".into(), false)
+        );
+        assert_eq!(
+            phrase("2026-11-30", "2026-10-30"),
+            ("Mo, 30.11.".into(), false)
+        );
+        // The same day and month a year later.
+        assert_eq!(
+            phrase("2027-03-10", "2026-03-10"),
+            ("Mi, 10.03.".into(), false)
+        );
+    }
+
+    #[test]
+    fn weekdays_are_right_across_leap_rules_and_before_1970() {
+        use Weekday::*;
+        for (date, day) in [
+            ("1970-01-01", Thu),
+            ("1969-12-31", Wed),
+            ("2000-02-29", Tue),
+            ("2026-03-29", Sun),
+            ("2026-12-02", Wed),
+            ("2100-03-01", Mon),
+        ] {
+            assert_eq!(weekday(date), Some(day), "{date}");
+        }
+    }
+
+    #[test]
+    fn a_date_that_is_not_one_is_shown_as_it_came() {
+        assert_eq!(phrase("bald", "2026-03-10"), ("bald".into(), false));
+        assert_eq!(weekday("2026-xx-01"), None);
+    }
+
+    #[test]
+    fn split_reads_date_and_minutes_from_rfc_3339() {
+        assert_eq!(
+            split("2026-11-23T18:00:00+01:00"),
+            Some(("2026-11-23", "18:00"))
+        );
+        assert_eq!(split("2026-11-23"), None);
+    }
+}
