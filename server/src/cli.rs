@@ -326,6 +326,13 @@ pub struct MessageArgs {
     #[arg(long, env = "ANLAUFSTELLE_TRUSTED_PROXY_HOPS", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub trusted_proxy_hops: u32,
 
+    /// Addresses of the trusted proxies (IPs or CIDR ranges, comma-separated, e.g.
+    /// `10.0.0.0/8,192.0.2.10`): with --trust-forwarded-for, `X-Forwarded-For` is believed only
+    /// from these, and only they are exempt from the per-client connection cap. Empty: every
+    /// peer is taken for the proxy (only when nothing else can reach the port).
+    #[arg(long, env = "ANLAUFSTELLE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// Privacy notice the consent checkbox links to (absolute, or relative to this server).
     #[arg(
         long,
@@ -351,6 +358,7 @@ impl std::fmt::Debug for MessageArgs {
             .field("rate_limit_service", &self.rate_limit_service)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("privacy_url", &self.privacy_url)
             .finish()
     }
@@ -370,6 +378,7 @@ impl Default for MessageArgs {
             rate_limit_service: 300,
             trust_forwarded_for: false,
             trusted_proxy_hops: 1,
+            trusted_proxies: Vec::new(),
             privacy_url: "/demo/datenschutz.html".into(),
         }
     }

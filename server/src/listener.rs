@@ -149,13 +149,23 @@ impl Gate {
 
     /// Takes a place for `client` (an address, counted by its [`ClientKey`]).
     pub fn try_enter(self: &Arc<Self>, client: IpAddr) -> Result<Slot, Refused> {
+        self.enter(client, true)
+    }
+
+    /// Takes a place for `client` within the total only: for a trusted proxy, whose
+    /// connections carry many clients.
+    pub fn try_enter_uncapped(self: &Arc<Self>, client: IpAddr) -> Result<Slot, Refused> {
+        self.enter(client, false)
+    }
+
+    fn enter(self: &Arc<Self>, client: IpAddr, capped: bool) -> Result<Slot, Refused> {
         let client = ClientKey::from(client);
         let mut state = self.lock();
         if state.open >= self.total {
             return Err(Refused::Total);
         }
         let held = state.by_client.get(&client).copied().unwrap_or(0);
-        if self.per_client > 0 && held >= self.per_client {
+        if capped && self.per_client > 0 && held >= self.per_client {
             return Err(Refused::PerClient);
         }
         state.open += 1;
@@ -200,21 +210,18 @@ const REFUSED: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nC
 
 /// Serves `app` on `listener` within `limits` until `shutdown` completes; then stops
 /// accepting, asks every connection to finish its request and waits at most `drain` for them.
+///
+/// Connections from a peer for which `is_proxy` holds count only against the total: a proxy's
+/// connections carry many clients, and it caps its own.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
-    trusted_proxy: bool,
+    is_proxy: impl Fn(IpAddr) -> bool,
     shutdown: impl Future<Output = ()>,
     drain: Duration,
 ) {
-    let per_client = if trusted_proxy {
-        // Every connection comes from the proxy; it caps its own clients.
-        0
-    } else {
-        limits.max_connections_per_client
-    };
-    let gate = Gate::new(limits.max_connections, per_client);
+    let gate = Gate::new(limits.max_connections, limits.max_connections_per_client);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut tasks = tokio::task::JoinSet::new();
     let mut last_accept_error: Option<Instant> = None;
@@ -239,7 +246,12 @@ pub async fn serve(
                 continue;
             }
         };
-        let slot = match gate.try_enter(peer.ip()) {
+        let entered = if is_proxy(peer.ip()) {
+            gate.try_enter_uncapped(peer.ip())
+        } else {
+            gate.try_enter(peer.ip())
+        };
+        let slot = match entered {
             Ok(slot) => slot,
             Err(refused) => {
                 tracing::debug!(?refused, "connection refused: cap reached");

@@ -326,10 +326,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(
         file_limit,
         max_connections = limits.max_connections,
-        max_connections_per_client = if args.messages.trust_forwarded_for {
-            0
+        max_connections_per_client = limits.max_connections_per_client,
+        trusted_proxies = if !args.messages.trust_forwarded_for {
+            "none".to_string()
+        } else if args.messages.trusted_proxies.is_empty() {
+            "any peer".to_string()
         } else {
-            limits.max_connections_per_client
+            args.messages
+                .trusted_proxies
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
         },
         max_streams = limits.max_streams,
         max_streams_per_client = limits.max_streams_per_client,
@@ -338,6 +346,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         idle_timeout_secs = limits.idle_timeout.as_secs(),
         "connection caps (0 = none)"
     );
+    if args.messages.trust_forwarded_for && args.messages.trusted_proxies.is_empty() {
+        tracing::warn!(
+            "--trust-forwarded-for without --trusted-proxies: X-Forwarded-For is believed from every peer; make sure only the proxy can reach this port, or name it"
+        );
+    }
 
     let state = AppState::load(db)
         .await
@@ -398,12 +411,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     println!("listening on http://{addr}");
     tracing::info!(%addr, "serving");
 
-    let trusted_proxy = args.messages.trust_forwarded_for;
+    let intake = state.messages.clone();
     anlaufstelle::listener::serve(
         listener,
         app(state),
         limits,
-        trusted_proxy,
+        move |peer| intake.is_trusted_proxy(peer),
         shutdown_signal(),
         std::time::Duration::from_secs(10),
     )

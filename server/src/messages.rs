@@ -18,6 +18,7 @@ pub mod routing;
 pub mod spam;
 
 pub use client::{ClientKey, ProxyTrust, client_ip};
+use std::net::IpAddr;
 
 use crate::cli::MessageArgs;
 use serde::Serialize;
@@ -53,6 +54,30 @@ pub struct Intake {
 }
 
 impl Intake {
+    /// Whether `peer` is a proxy whose `X-Forwarded-For` is believed: `--trust-forwarded-for`
+    /// is on, and `peer` lies in `--trusted-proxies` (any peer if that list is empty).
+    pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
+        let peer = peer.to_canonical();
+        self.proxy.hops > 0
+            && (self.config.trusted_proxies.is_empty()
+                || self
+                    .config
+                    .trusted_proxies
+                    .iter()
+                    .any(|net| net.contains(&peer)))
+    }
+
+    /// The client behind a request from `peer` (see [`client_ip`]): the forwarded address
+    /// only when `peer` is a trusted proxy, else `peer` itself.
+    pub fn client(&self, headers: &axum::http::HeaderMap, peer: IpAddr) -> IpAddr {
+        let trust = if self.is_trusted_proxy(peer) {
+            self.proxy
+        } else {
+            ProxyTrust::default()
+        };
+        client_ip(headers, peer, trust)
+    }
+
     /// Builds the intake from its configuration; without a configured secret a random one is
     /// drawn (tokens then do not survive a restart or cross instances).
     pub fn new(config: MessageArgs) -> Self {

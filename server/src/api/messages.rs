@@ -10,7 +10,7 @@ use crate::db::messages::{Existing, NewMessage, Stored, UsedToken, confirmation_
 use crate::messages::form::{MAX_LENGTH, RawMessage, validate};
 use crate::messages::routing::route;
 use crate::messages::spam::TokenError;
-use crate::messages::{ClientKey, ConfirmationPlan, client_ip};
+use crate::messages::{ClientKey, ConfirmationPlan};
 use crate::notices::model::rfc3339;
 use crate::{AppState, Error};
 use axum::extract::rejection::JsonRejection;
@@ -127,7 +127,7 @@ pub async fn create_message(
         IpAddr::V6(Ipv6Addr::UNSPECIFIED),
         |Extension(ConnectInfo(a))| a.ip(),
     );
-    let client = ClientKey::from(client_ip(&headers, peer, state.messages.proxy));
+    let client = ClientKey::from(state.messages.client(&headers, peer));
     if let Err(limited) = state.messages.limits.check(client, &new.recipient_email) {
         let wait = limited.wait.as_secs().max(1);
         let at = now

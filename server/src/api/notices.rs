@@ -117,7 +117,7 @@ pub async fn stream_notices(
     let peer = connect.map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| {
         c.0.0.ip()
     });
-    let client = crate::messages::client_ip(&headers, peer, state.messages.proxy);
+    let client = state.messages.client(&headers, peer);
     let slot = state.streams.try_enter(client).map_err(|refused| {
         tracing::debug!(?refused, "notice stream refused: cap reached");
         Error::TooManyStreams

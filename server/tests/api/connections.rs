@@ -351,3 +351,66 @@ async fn on_sigterm_the_server_ends_within_its_drain_time_despite_open_streams()
     // New connections are no longer accepted.
     assert!(TcpStream::connect(addr).await.is_err());
 }
+
+/// Opens a notice stream from `from` carrying `X-Forwarded-For: forwarded`; returns the status.
+async fn stream_status(addr: SocketAddr, from: &str, forwarded: &str) -> (u16, TcpStream) {
+    let mut conn = connect_from(addr, from).await;
+    let request = format!(
+        "GET /api/v1/notices/stream HTTP/1.1\r\nHost: test\r\nX-Forwarded-For: {forwarded}\r\n\r\n"
+    );
+    conn.write_all(request.as_bytes()).await.expect("write");
+    let mut head = Vec::new();
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let mut chunk = [0u8; 1024];
+        let n = tokio::time::timeout(BOUND, conn.read(&mut chunk))
+            .await
+            .expect("answer within the bound")
+            .expect("read");
+        assert!(n > 0, "closed");
+        head.extend_from_slice(&chunk[..n]);
+    }
+    let status = String::from_utf8_lossy(&head[9..12])
+        .parse()
+        .expect("status");
+    (status, conn)
+}
+
+#[tokio::test]
+async fn only_the_named_proxy_may_speak_for_other_clients() {
+    let mut app = TestApp::with_sample_data().await;
+    app.state = app
+        .state
+        .with_messages(anlaufstelle::cli::MessageArgs {
+            trust_forwarded_for: true,
+            trusted_proxies: vec!["127.0.0.2/32".parse().expect("net")],
+            ..anlaufstelle::cli::MessageArgs::default()
+        })
+        .with_limits(small_limits());
+    let addr = app.serve().await;
+    // The proxy's streams count per client it reports: three clients, three streams …
+    let mut held = Vec::new();
+    for client in ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"] {
+        let (status, conn) = stream_status(addr, "127.0.0.2", client).await;
+        assert_eq!(status, 200, "{client} behind the proxy");
+        held.push(conn);
+    }
+    // … while another peer that writes the header itself is counted as itself: its share of
+    // three streams ends at the fourth, whatever addresses it makes up.
+    for (n, made_up) in [
+        "198.51.100.1",
+        "198.51.100.2",
+        "198.51.100.3",
+        "198.51.100.4",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (status, conn) = stream_status(addr, "127.0.0.1", made_up).await;
+        assert_eq!(
+            status,
+            if n < 3 { 200 } else { 503 },
+            "stream {n} from a forger"
+        );
+        held.push(conn);
+    }
+}

@@ -160,11 +160,12 @@ impl TestApp {
         let addr = listener.local_addr().expect("address");
         let router = app(self.state.clone());
         let limits = (*self.state.limits).clone();
+        let intake = self.state.messages.clone();
         tokio::spawn(anlaufstelle::listener::serve(
             listener,
             router,
             limits,
-            false,
+            move |peer| intake.is_trusted_proxy(peer),
             std::future::pending(),
             std::time::Duration::ZERO,
         ));

@@ -439,8 +439,7 @@ async fn the_stream_sends_a_snapshot_then_live_changes_and_resumes_without_gaps(
         ("remove", Some(id))
     );
     assert!(
-        resolved.id.parse::<u64>().expect("numeric id")
-            > seen.parse::<u64>().expect("numeric id")
+        resolved.id.parse::<u64>().expect("numeric id") > seen.parse::<u64>().expect("numeric id")
     );
     // Then the stream is live again: the next notice arrives as it is raised.
     let again = app
