@@ -15,7 +15,7 @@ use http_body_util::{BodyExt as _, Empty, Full};
 use hyper::body::Bytes;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
-use support::{Server, connect_from, rss_kb};
+use support::{Server, connect_from, rss_kb, sender};
 use tokio::io::AsyncWriteExt as _;
 
 const IDLE: usize = 1_000;
@@ -98,7 +98,7 @@ async fn measure(server: &Server) -> Measured {
         tasks.spawn(async move {
             let mut latencies = Vec::new();
             let mut failures = 0;
-            let mut sender = sender::<Empty<Bytes>>(addr, CITIZEN).await;
+            let mut conn = sender::<Empty<Bytes>>(addr, CITIZEN).await;
             while Instant::now() < until {
                 let request = hyper::Request::get(HELP)
                     .header("host", "bench")
@@ -106,8 +106,8 @@ async fn measure(server: &Server) -> Measured {
                     .expect("request");
                 let started = Instant::now();
                 let answer = async {
-                    sender.ready().await?;
-                    sender.send_request(request).await
+                    conn.ready().await?;
+                    conn.send_request(request).await
                 };
                 match tokio::time::timeout(Duration::from_secs(10), answer).await {
                     Ok(Ok(response)) if response.status() == 200 => {
@@ -116,7 +116,7 @@ async fn measure(server: &Server) -> Measured {
                     }
                     _ => {
                         failures += 1;
-                        sender = sender_retry(addr).await;
+                        conn = sender(addr, CITIZEN).await;
                     }
                 }
             }
@@ -180,23 +180,4 @@ fn still_open(held: &[tokio::net::TcpStream]) -> usize {
             }
         })
         .count()
-}
-
-async fn sender<B>(addr: SocketAddr, from: Ipv4Addr) -> hyper::client::conn::http1::SendRequest<B>
-where
-    B: hyper::body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let stream = connect_from(addr, from).await.expect("connect");
-    let (sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .expect("handshake");
-    tokio::spawn(conn);
-    sender
-}
-
-async fn sender_retry(addr: SocketAddr) -> hyper::client::conn::http1::SendRequest<Empty<Bytes>> {
-    sender(addr, CITIZEN).await
 }

@@ -58,9 +58,9 @@ impl Ars {
 /// `09184` a Kreis, a whole 12-digit ARS one place). Returned as given.
 pub fn ars_prefix(value: &str) -> Result<String, ArsError> {
     let reason = if !(2..=12).contains(&value.len()) {
-        Some("a region prefix has 2 to 12 digits, e.g. 04 for the Land Bremen")
+        Some("an ARS prefix has 2 to 12 digits, e.g. 04 for the Land Bremen")
     } else if !value.bytes().all(|b| b.is_ascii_digit()) {
-        Some("only digits are allowed")
+        Some("an ARS prefix has digits only")
     } else {
         None
     };

@@ -99,3 +99,22 @@ pub fn client_address(i: usize) -> std::net::Ipv4Addr {
     let i = u32::try_from(i).expect("fewer than 2^32 clients");
     std::net::Ipv4Addr::from(u32::from(std::net::Ipv4Addr::new(127, 10, 0, 1)) + i)
 }
+
+/// An HTTP/1.1 connection to `addr` from the loopback address `from`, ready for requests.
+pub async fn sender<B>(
+    addr: SocketAddr,
+    from: std::net::Ipv4Addr,
+) -> hyper::client::conn::http1::SendRequest<B>
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let stream = connect_from(addr, from).await.expect("connect");
+    let (sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .expect("handshake");
+    tokio::spawn(conn);
+    sender
+}

@@ -100,6 +100,20 @@ struct State {
     last_id: u64,
 }
 
+impl State {
+    /// Drops the oldest events until the replay window holds at most `window` of them and
+    /// [`REPLAY_WINDOW_BYTES`] (always keeping the newest).
+    fn evict(&mut self, window: usize) {
+        while self.recent.len() > window
+            || (self.recent_bytes > REPLAY_WINDOW_BYTES && self.recent.len() > 1)
+        {
+            if let Some(old) = self.recent.pop_front() {
+                self.recent_bytes -= old.size;
+            }
+        }
+    }
+}
+
 /// Shared by all handlers through `AppState`.
 #[derive(Debug)]
 pub struct NoticeHub {
@@ -137,11 +151,7 @@ impl NoticeHub {
             state.recent_bytes += event.size;
             state.recent.push_back(event);
         }
-        while state.recent_bytes > REPLAY_WINDOW_BYTES && state.recent.len() > 1 {
-            if let Some(old) = state.recent.pop_front() {
-                state.recent_bytes -= old.size;
-            }
-        }
+        state.evict(window);
         let (tx, _) = broadcast::channel(window);
         Ok(Self {
             db,
@@ -428,13 +438,7 @@ impl NoticeHub {
         state.last_id = id;
         state.recent_bytes += event.size;
         state.recent.push_back(event.clone());
-        while state.recent.len() > self.window
-            || (state.recent_bytes > REPLAY_WINDOW_BYTES && state.recent.len() > 1)
-        {
-            if let Some(old) = state.recent.pop_front() {
-                state.recent_bytes -= old.size;
-            }
-        }
+        state.evict(self.window);
         // No receivers is fine: nobody is listening right now.
         let _ = self.tx.send(event);
         Ok(notice)

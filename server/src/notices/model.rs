@@ -1,6 +1,6 @@
 //! What a notice is, what an operator may send, and the rules around it.
 
-use crate::domain::{Ars, LeikaKey};
+use crate::domain::LeikaKey;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -474,16 +474,11 @@ pub fn rfc3339(t: Timestamp) -> String {
         .to_string()
 }
 
-/// An ARS prefix: 2 to 12 digits naming an existing level boundary is not required, but the
-/// Land part must be valid.
+/// An ARS prefix: 2 to 12 digits whose Land part exists (the one rule, [`crate::domain::ars_prefix`]).
 fn check_prefix(prefix: &str) -> Result<(), String> {
-    if !(2..=12).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "`{prefix}` is not an ARS prefix (2 to 12 digits, e.g. `04` for Bremen)"
-        ));
-    }
-    let padded = format!("{prefix:0<12}");
-    padded.parse::<Ars>().map(|_| ()).map_err(|e| e.to_string())
+    crate::domain::ars_prefix(prefix)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
