@@ -181,3 +181,90 @@ async fn tokens_from_a_database_made_before_roles_become_operators() {
         .assert_error(StatusCode::FORBIDDEN, "admin_required");
     assert_eq!(probe_as(&app, &secret).await, StatusCode::NOT_FOUND);
 }
+
+/// The scope matrix: every route that takes a token, called by every kind of caller, against a
+/// Bremen notice. Reads and writes alike are decided on the server, by the token's role and
+/// scope; an invalid token of any kind is the same `401`, a foreign notice looks missing.
+#[tokio::test]
+async fn every_token_route_answers_each_kind_of_caller_as_its_role_and_scope_allow() {
+    use anlaufstelle::notices::tokens::{Role, TokenRecord};
+    let app = TestApp::empty().await.at(NOW);
+    let ops = app.token("ops", &[], &[]).await;
+    let callers = [
+        ("none", None),
+        ("forged", Some("ast_forged".to_string())),
+        (
+            "expired",
+            Some(
+                app.token_with(TokenRecord {
+                    expires_at: Some("2026-11-22T09:00:00Z".parse().expect("timestamp")),
+                    ..TokenRecord::new("old".into(), String::new(), Role::Operator, String::new())
+                })
+                .await,
+            ),
+        ),
+        ("bremen", Some(app.token("bremen", &[], &["04"]).await)),
+        ("nrw", Some(app.token("nrw", &[], &["05"]).await)),
+        ("ops", Some(ops.clone())),
+        ("admin", Some(app.admin_token("admin").await)),
+    ];
+    let notice = |region: &str| {
+        json!({"kind": "incident", "impact": "minor", "regions": [region],
+               "content": {"de": {"title": "Störung", "answers_kept": "yes"}}})
+    };
+    let bremen = app
+        .send_json("POST", "/api/v1/notices", Some(&ops), &notice("04"))
+        .await
+        .json();
+    let patch_uri = format!("/api/v1/notices/{}", bremen["id"].as_str().expect("id"));
+    let alert = |caller: &str| {
+        json!({"alerts": [{"status": "firing", "fingerprint": format!("fp-{caller}"),
+                           "labels": {"ars": "04", "alertname": "Upload"}}]})
+    };
+    //                       none forged expired bremen nrw  ops  admin
+    let create = [401, 401, 401, 201, 403, 201, 201];
+    let patch = [401, 401, 401, 200, 404, 200, 200];
+    let hook = [401, 401, 401, 200, 200, 200, 200];
+    let hook_raised = [0, 0, 0, 1, 0, 1, 1];
+    let admin_list = [401, 401, 401, 403, 403, 403, 200];
+    for (i, (name, token)) in callers.iter().enumerate() {
+        let token = token.as_deref();
+        let status = |res: &crate::TestResponse| res.status.as_u16();
+        let res = app
+            .send_json("POST", "/api/v1/notices", token, &notice("04"))
+            .await;
+        assert_eq!(status(&res), create[i], "{name}: create");
+        let res = app
+            .send_json(
+                "PATCH",
+                &patch_uri,
+                token,
+                &json!({"message": {"de": name}}),
+            )
+            .await;
+        assert_eq!(status(&res), patch[i], "{name}: patch");
+        let res = app
+            .send_json("POST", "/api/v1/hooks/alertmanager", token, &alert(name))
+            .await;
+        assert_eq!(status(&res), hook[i], "{name}: webhook");
+        if res.status == StatusCode::OK {
+            let report = res.json();
+            let raised = report["raised"].as_array().map_or(0, Vec::len);
+            assert_eq!(raised, hook_raised[i], "{name}: webhook raised {report}");
+        }
+        let res = app.send_json("GET", ADMIN_LIST, token, &json!(null)).await;
+        assert_eq!(status(&res), admin_list[i], "{name}: admin list");
+    }
+    // Only the callers allowed to touch the Bremen notice left a message in its timeline.
+    let stored = app
+        .state
+        .notices
+        .get(bremen["id"].as_str().expect("id"))
+        .expect("notice");
+    let authors: Vec<&str> = stored
+        .updates
+        .iter()
+        .filter_map(|u| u.message.get("de").map(String::as_str))
+        .collect();
+    assert_eq!(authors, ["admin", "ops", "bremen"]);
+}
